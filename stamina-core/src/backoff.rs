@@ -1,0 +1,168 @@
+//! The backoff formula: exponential growth, additive jitter, a cap, and no overflow.
+
+use core::time::Duration;
+
+use crate::RetryPolicy;
+
+/// The wait after failed attempt `attempt` (1-based) with `jitter` already drawn:
+/// `min(wait_max, wait_initial * wait_exp_base^(attempt - 1) + jitter)`.
+///
+/// Saturates to `wait_max` for any attempt number or parameter that would
+/// overflow, and never panics.
+pub(crate) fn backoff_with_jitter(policy: &RetryPolicy, attempt: u32, jitter: Duration) -> Duration {
+    let cap = policy.get_wait_max();
+    // Exponents past i32::MAX saturate the power to 0 or infinity anyway.
+    let exponent = i32::try_from(attempt.saturating_sub(1)).unwrap_or(i32::MAX);
+    // Nanoseconds in f64 keep integer schedules exact (100 ms * 2 = 200 ms).
+    let initial = policy.get_wait_initial().as_nanos() as f64;
+    let grown = if initial == 0.0 {
+        0.0 // avoids 0 * inf = NaN for huge exponents
+    } else {
+        initial * policy.get_wait_exp_base().powi(exponent)
+    };
+    let total = grown + jitter.as_nanos() as f64;
+    let cap_nanos = cap.as_nanos() as f64;
+    // `!(a < b)` also catches NaN and infinity.
+    if !(total < cap_nanos) {
+        return cap;
+    }
+    Duration::try_from_secs_f64(total.round() / 1e9).map_or(cap, |wait| wait.min(cap))
+}
+
+/// Draws a uniform jitter in `[0, max]`.
+pub(crate) fn draw_jitter(max: Duration) -> Duration {
+    if max.is_zero() {
+        return Duration::ZERO;
+    }
+    let fraction: f64 = rand::random::<f64>(); // [0, 1)
+    // Scaling [0, 1) by max gives [0, max); the closed upper bound of Python's
+    // `random.uniform` is a measure-zero difference.
+    max.mul_f64(fraction)
+}
+
+/// The wait after failed attempt `attempt`, with a fresh jitter.
+pub(crate) fn jittered_backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    backoff_with_jitter(policy, attempt, draw_jitter(policy.get_wait_jitter()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn no_jitter(policy: &RetryPolicy, attempt: u32) -> Duration {
+        backoff_with_jitter(policy, attempt, Duration::ZERO)
+    }
+
+    #[test]
+    fn default_schedule_without_jitter() {
+        let p = RetryPolicy::new();
+        let waits: Vec<u128> = (1..=9).map(|n| no_jitter(&p, n).as_millis()).collect();
+        assert_eq!(waits, [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000]);
+    }
+
+    #[test]
+    fn exact_nanoseconds_for_integer_schedules() {
+        let p = RetryPolicy::new();
+        assert_eq!(no_jitter(&p, 2), Duration::from_millis(200));
+        assert_eq!(no_jitter(&p, 3), Duration::from_millis(400));
+    }
+
+    #[test]
+    fn clamps_to_wait_max() {
+        let p = RetryPolicy::new().wait_max(Duration::from_millis(420));
+        for n in 1..=9 {
+            assert!(no_jitter(&p, n) <= Duration::from_millis(420));
+            assert!(jittered_backoff(&p, n) <= Duration::from_millis(420));
+        }
+    }
+
+    #[test]
+    fn no_overflow_on_high_attempt_numbers() {
+        for base in [2.0, 2.5, 10.0, 1e300] {
+            let p = RetryPolicy::new().wait_exp_base(base);
+            for n in [1025, 2000, 10_000, u32::MAX] {
+                assert_eq!(no_jitter(&p, n), Duration::from_secs(5));
+                assert!(jittered_backoff(&p, n) <= Duration::from_secs(5));
+            }
+        }
+    }
+
+    #[test]
+    fn huge_parameters_saturate() {
+        let p = RetryPolicy::new()
+            .wait_initial(Duration::MAX)
+            .wait_max(Duration::MAX)
+            .wait_jitter(Duration::MAX);
+        assert_eq!(jittered_backoff(&p, 7), Duration::MAX);
+        let zero = RetryPolicy::new().wait_initial(Duration::ZERO).wait_jitter(Duration::ZERO);
+        assert_eq!(no_jitter(&zero, u32::MAX), Duration::ZERO);
+    }
+
+    #[test]
+    fn shrinking_base_tends_to_zero() {
+        let p = RetryPolicy::new().wait_exp_base(0.5);
+        assert_eq!(no_jitter(&p, 2), Duration::from_millis(50));
+        assert_eq!(no_jitter(&p, u32::MAX), Duration::ZERO);
+    }
+
+    #[test]
+    fn jitter_is_added_before_the_cap() {
+        let p = RetryPolicy::new().wait_max(Duration::from_millis(150));
+        assert_eq!(
+            backoff_with_jitter(&p, 1, Duration::from_millis(30)),
+            Duration::from_millis(130)
+        );
+        assert_eq!(
+            backoff_with_jitter(&p, 1, Duration::from_millis(90)),
+            Duration::from_millis(150)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn jittered_wait_stays_in_its_bounds(
+            attempt in 1u32..64,
+            initial_ms in 0u64..10_000,
+            max_ms in 0u64..100_000,
+            jitter_ms in 0u64..5_000,
+            base in 0.1f64..10.0,
+        ) {
+            let p = RetryPolicy::new()
+                .wait_initial(Duration::from_millis(initial_ms))
+                .wait_max(Duration::from_millis(max_ms))
+                .wait_jitter(Duration::from_millis(jitter_ms))
+                .wait_exp_base(base);
+            let floor = no_jitter(&p, attempt);
+            let wait = jittered_backoff(&p, attempt);
+            prop_assert!(wait <= p.get_wait_max());
+            prop_assert!(wait >= floor);
+            // Jitter adds at most `wait_jitter` (plus a nanosecond of rounding).
+            prop_assert!(wait <= floor + p.get_wait_jitter() + Duration::from_nanos(1));
+        }
+
+        #[test]
+        fn drawn_jitter_is_within_zero_and_max(max_ms in 0u64..100_000) {
+            let max = Duration::from_millis(max_ms);
+            let j = draw_jitter(max);
+            prop_assert!(j <= max);
+        }
+    }
+
+    #[test]
+    fn jitter_is_spread_over_its_range() {
+        // 2000 draws of U[0, 1s): every tenth of the range is hit, and the mean is
+        // near 0.5 s. A constant or badly scaled jitter fails this.
+        let max = Duration::from_secs(1);
+        let mut buckets = [0u32; 10];
+        let mut sum = 0.0;
+        for _ in 0..2000 {
+            let j = draw_jitter(max).as_secs_f64();
+            sum += j;
+            buckets[(j * 10.0) as usize] += 1;
+        }
+        assert!(buckets.iter().all(|&b| b > 100), "{buckets:?}");
+        let mean = sum / 2000.0;
+        assert!((0.45..0.55).contains(&mean), "mean {mean}");
+    }
+}

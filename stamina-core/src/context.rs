@@ -1,0 +1,95 @@
+//! `retry_context`: retry a block of code and see which attempt it is on.
+
+use core::fmt;
+use core::fmt::Debug;
+use core::future::Future;
+
+use crate::decision::IntoDecision;
+use crate::engine::{run_async, run_sync};
+use crate::params::{CONTEXT_BLOCK, policy_setters};
+use crate::sleep::{DefaultSleeper, Sleeper};
+use crate::{Attempt, RetryPolicy};
+
+/// Starts a retry context for the predicate `on`: set parameters with the
+/// builder methods, then run a block with [`call`](RetryContext::call) (sync) or
+/// [`call_async`](RetryContext::call_async), which hand it the current
+/// [`Attempt`]. The Rust form of Python's `for attempt in retry_context(on=...)`.
+///
+/// ```
+/// use std::time::Duration;
+/// use stamina_core::retry_context;
+///
+/// fn is_transient(error: &std::io::Error) -> bool {
+///     error.kind() == std::io::ErrorKind::Interrupted
+/// }
+///
+/// let text = retry_context(is_transient)
+///     .attempts(3)
+///     .wait_initial(Duration::ZERO)
+///     .wait_jitter(Duration::ZERO)
+///     .call(|attempt| {
+///         if attempt.num() == 1 {
+///             return Err(std::io::ErrorKind::Interrupted.into());
+///         }
+///         Ok(format!("done on attempt {}", attempt.num()))
+///     })
+///     .unwrap();
+/// assert_eq!(text, "done on attempt 2");
+/// ```
+pub fn retry_context<P>(on: P) -> RetryContext<P> {
+    RetryContext { policy: RetryPolicy::new(), on, sleeper: DefaultSleeper::default() }
+}
+
+/// A retry configuration with its predicate, ready to run blocks. Made by
+/// [`retry_context`].
+#[derive(Clone, Copy)]
+pub struct RetryContext<P, S = DefaultSleeper> {
+    policy: RetryPolicy,
+    on: P,
+    sleeper: S,
+}
+
+impl<P, S> RetryContext<P, S> {
+    policy_setters!();
+
+    /// Waits with `sleeper` in [`call_async`](Self::call_async).
+    #[must_use]
+    pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> RetryContext<P, S2> {
+        RetryContext { policy: self.policy, on: self.on, sleeper }
+    }
+
+    /// Runs `block` once per attempt until it succeeds, `on` rejects its error,
+    /// or a limit is reached; returns the last result unchanged.
+    pub fn call<T, E, D, F>(&self, block: F) -> Result<T, E>
+    where
+        E: Debug,
+        P: Fn(&E) -> D,
+        D: IntoDecision,
+        F: FnMut(Attempt) -> Result<T, E>,
+    {
+        run_sync(&self.policy, CONTEXT_BLOCK, &self.on, block)
+    }
+
+    /// Calls `block` and awaits its future once per attempt, like
+    /// [`call`](Self::call).
+    pub async fn call_async<T, E, D, F, Fut>(&self, block: F) -> Result<T, E>
+    where
+        E: Debug,
+        P: Fn(&E) -> D,
+        D: IntoDecision,
+        F: FnMut(Attempt) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        S: Sleeper,
+    {
+        run_async(&self.policy, CONTEXT_BLOCK, &self.on, &self.sleeper, block).await
+    }
+}
+
+impl<P, S> Debug for RetryContext<P, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryContext")
+            .field("on", &core::any::type_name::<P>())
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,124 @@
+//! What an `on` predicate answers: retry, retry after a given wait, or don't.
+
+use core::time::Duration;
+
+/// The answer of an `on` predicate about one error.
+///
+/// A predicate may also return a plain `bool` (`true` is [`Decision::Retry`],
+/// `false` is [`Decision::NoRetry`]) or a [`Duration`] (which is
+/// [`Decision::RetryAfter`]).
+///
+/// ```
+/// use std::time::Duration;
+/// use stamina_core::Decision;
+///
+/// #[derive(Debug)]
+/// enum ApiError { RateLimited { retry_after: Duration }, Unavailable, NotFound }
+///
+/// fn on_api_error(error: &ApiError) -> Decision {
+///     match error {
+///         ApiError::RateLimited { retry_after } => Decision::RetryAfter(*retry_after),
+///         ApiError::Unavailable => Decision::Retry,
+///         ApiError::NotFound => Decision::NoRetry,
+///     }
+/// }
+/// assert_eq!(on_api_error(&ApiError::NotFound), Decision::NoRetry);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Decision {
+    /// Retry with the policy's exponential backoff and jitter.
+    Retry,
+    /// Retry after exactly this wait: no cap by `wait_max`, no jitter. It still
+    /// counts as an attempt, and testing mode still turns it into zero. A zero
+    /// wait means an immediate retry, not "don't retry".
+    RetryAfter(Duration),
+    /// Do not retry: the error is returned at once, unchanged.
+    NoRetry,
+}
+
+impl Decision {
+    /// Whether this decision retries at all.
+    pub const fn retries(self) -> bool {
+        !matches!(self, Self::NoRetry)
+    }
+}
+
+/// A value an `on` predicate may return: `bool`, [`Duration`], [`Decision`], or
+/// `Option<Duration>` (`None` is no retry, `Some(wait)` a retry after `wait`).
+#[diagnostic::on_unimplemented(
+    message = "an `on` predicate must return `bool`, `Duration` or `stamina::Decision`, not `{Self}`",
+    label = "this predicate returns `{Self}`",
+    note = "return `true` to retry with backoff, `false` to give up, a `Duration` to retry after exactly that wait, \
+            or a `stamina::Decision`"
+)]
+pub trait IntoDecision {
+    /// Converts the predicate's answer.
+    fn into_decision(self) -> Decision;
+}
+
+impl IntoDecision for Decision {
+    #[inline]
+    fn into_decision(self) -> Decision {
+        self
+    }
+}
+
+impl IntoDecision for bool {
+    #[inline]
+    fn into_decision(self) -> Decision {
+        if self { Decision::Retry } else { Decision::NoRetry }
+    }
+}
+
+impl IntoDecision for Duration {
+    #[inline]
+    fn into_decision(self) -> Decision {
+        Decision::RetryAfter(self)
+    }
+}
+
+impl IntoDecision for Option<Duration> {
+    #[inline]
+    fn into_decision(self) -> Decision {
+        self.map_or(Decision::NoRetry, Decision::RetryAfter)
+    }
+}
+
+/// Asks the predicate `on` about `error`.
+#[inline]
+pub(crate) fn decide<E: ?Sized, P, D>(on: &P, error: &E) -> Decision
+where
+    P: Fn(&E) -> D,
+    D: IntoDecision,
+{
+    on(error).into_decision()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversions() {
+        assert_eq!(true.into_decision(), Decision::Retry);
+        assert_eq!(false.into_decision(), Decision::NoRetry);
+        assert_eq!(Duration::ZERO.into_decision(), Decision::RetryAfter(Duration::ZERO));
+        assert_eq!(None::<Duration>.into_decision(), Decision::NoRetry);
+        assert_eq!(
+            Some(Duration::from_secs(1)).into_decision(),
+            Decision::RetryAfter(Duration::from_secs(1))
+        );
+        assert!(Decision::RetryAfter(Duration::ZERO).retries());
+        assert!(!Decision::NoRetry.retries());
+    }
+
+    #[test]
+    fn closures_are_predicates() {
+        assert_eq!(decide(&|e: &i32| *e > 0, &1), Decision::Retry);
+        assert_eq!(decide(&|e: &i32| *e > 0, &0), Decision::NoRetry);
+        assert_eq!(
+            decide(&|_: &i32| Duration::from_millis(5), &1),
+            Decision::RetryAfter(Duration::from_millis(5))
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! The builder methods shared by every type that carries a [`RetryPolicy`].
+
+/// Generates `attempts`, `timeout` and the `wait_*` builder methods, delegating
+/// to the type's `policy` field, so that the callers and `retry_context` take
+/// the parameters under the same names as the macros.
+macro_rules! policy_setters {
+    () => {
+        /// Sets the total number of attempts, including the first; `None` for no
+        /// limit. See [`RetryPolicy::attempts`](crate::RetryPolicy::attempts).
+        ///
+        /// # Panics
+        ///
+        /// On `Some(0)`.
+        #[must_use]
+        #[track_caller]
+        pub fn attempts(mut self, attempts: impl Into<Option<u32>>) -> Self {
+            self.policy = self.policy.attempts(attempts);
+            self
+        }
+
+        /// Sets the total time budget; `None` for no limit. See
+        /// [`RetryPolicy::timeout`](crate::RetryPolicy::timeout).
+        ///
+        /// # Panics
+        ///
+        /// On `Some(Duration::ZERO)`.
+        #[must_use]
+        #[track_caller]
+        pub fn timeout(mut self, timeout: impl Into<Option<core::time::Duration>>) -> Self {
+            self.policy = self.policy.timeout(timeout);
+            self
+        }
+
+        /// Sets the backoff after the first failure, before jitter.
+        #[must_use]
+        pub fn wait_initial(mut self, wait_initial: core::time::Duration) -> Self {
+            self.policy = self.policy.wait_initial(wait_initial);
+            self
+        }
+
+        /// Sets the cap on computed backoffs.
+        #[must_use]
+        pub fn wait_max(mut self, wait_max: core::time::Duration) -> Self {
+            self.policy = self.policy.wait_max(wait_max);
+            self
+        }
+
+        /// Sets the maximum jitter added to each backoff; zero switches it off.
+        #[must_use]
+        pub fn wait_jitter(mut self, wait_jitter: core::time::Duration) -> Self {
+            self.policy = self.policy.wait_jitter(wait_jitter);
+            self
+        }
+
+        /// Sets the growth factor of the backoff.
+        ///
+        /// # Panics
+        ///
+        /// When `base` is not a finite number greater than zero.
+        #[must_use]
+        #[track_caller]
+        pub fn wait_exp_base(mut self, base: f64) -> Self {
+            self.policy = self.policy.wait_exp_base(base);
+            self
+        }
+
+        /// Replaces all parameters with `policy`'s.
+        #[must_use]
+        pub fn policy(mut self, policy: crate::RetryPolicy) -> Self {
+            self.policy = policy;
+            self
+        }
+
+        /// The parameters in force.
+        pub fn get_policy(&self) -> &crate::RetryPolicy {
+            &self.policy
+        }
+    };
+}
+
+pub(crate) use policy_setters;
+
+/// The instrumentation name of callers and blocks, as in Python stamina.
+pub(crate) const CONTEXT_BLOCK: &str = "<context block>";

@@ -1,0 +1,288 @@
+//! The retry parameters: how many attempts, how long in total, and how to back off.
+
+use core::fmt;
+use core::time::Duration;
+
+/// The parameters of a retry loop, with Python stamina's defaults.
+///
+/// | parameter | default | meaning |
+/// |---|---|---|
+/// | [`attempts`](Self::attempts) | `Some(10)` | total attempts, including the first; `None` for no limit |
+/// | [`timeout`](Self::timeout) | `Some(45 s)` | total time budget, measured from the start of the first attempt; `None` for no limit |
+/// | [`wait_initial`](Self::wait_initial) | 100 ms | backoff after the first failure, before jitter |
+/// | [`wait_max`](Self::wait_max) | 5 s | cap on every computed backoff |
+/// | [`wait_jitter`](Self::wait_jitter) | 1 s | a uniform random `[0, wait_jitter]` added before the cap |
+/// | [`wait_exp_base`](Self::wait_exp_base) | 2 | growth factor of the backoff |
+///
+/// The wait after failed attempt `n` is
+/// `min(wait_max, wait_initial * wait_exp_base^(n-1) + U[0, wait_jitter])`.
+///
+/// Setters validate their input and panic with a message that names the fix on
+/// invalid configuration (zero attempts, a zero timeout, a non-finite or
+/// non-positive exponent base): such a policy would silently never retry or retry
+/// forever, and a panic at construction is the safer failure.
+///
+/// ```
+/// use std::time::Duration;
+/// use stamina_core::RetryPolicy;
+///
+/// let policy = RetryPolicy::new()
+///     .attempts(3)
+///     .timeout(Duration::from_secs(30))
+///     .wait_initial(Duration::from_millis(250));
+/// assert_eq!(policy.get_attempts(), Some(3));
+/// assert_eq!(policy.get_timeout(), Some(Duration::from_secs(30)));
+///
+/// // `None` switches a limit off. With both off, a retry loop retries forever.
+/// let unbounded = RetryPolicy::new().attempts(None).timeout(None);
+/// assert_eq!(unbounded.get_attempts(), None);
+/// ```
+#[derive(Clone, Copy, PartialEq)]
+pub struct RetryPolicy {
+    attempts: Option<u32>,
+    timeout: Option<Duration>,
+    wait_initial: Duration,
+    wait_max: Duration,
+    wait_jitter: Duration,
+    wait_exp_base: f64,
+}
+
+impl RetryPolicy {
+    /// Python stamina's default number of attempts: 10.
+    pub const DEFAULT_ATTEMPTS: u32 = 10;
+    /// Python stamina's default timeout: 45 seconds.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(45);
+    /// Python stamina's default first backoff: 100 milliseconds.
+    pub const DEFAULT_WAIT_INITIAL: Duration = Duration::from_millis(100);
+    /// Python stamina's default backoff cap: 5 seconds.
+    pub const DEFAULT_WAIT_MAX: Duration = Duration::from_secs(5);
+    /// Python stamina's default maximum jitter: 1 second.
+    pub const DEFAULT_WAIT_JITTER: Duration = Duration::from_secs(1);
+    /// Python stamina's default exponent base: 2.
+    pub const DEFAULT_WAIT_EXP_BASE: f64 = 2.0;
+
+    /// A policy with stamina's defaults (see the table on [`RetryPolicy`]).
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            attempts: Some(Self::DEFAULT_ATTEMPTS),
+            timeout: Some(Self::DEFAULT_TIMEOUT),
+            wait_initial: Self::DEFAULT_WAIT_INITIAL,
+            wait_max: Self::DEFAULT_WAIT_MAX,
+            wait_jitter: Self::DEFAULT_WAIT_JITTER,
+            wait_exp_base: Self::DEFAULT_WAIT_EXP_BASE,
+        }
+    }
+
+    /// Sets the total number of attempts, including the first; `None` means no limit.
+    ///
+    /// # Panics
+    ///
+    /// On `Some(0)`: zero attempts would never run the operation. Use `1` for a
+    /// single attempt without retries, or `None` for no limit.
+    ///
+    /// ```
+    /// # use stamina_core::RetryPolicy;
+    /// assert_eq!(RetryPolicy::new().attempts(3).get_attempts(), Some(3));
+    /// assert_eq!(RetryPolicy::new().attempts(None).get_attempts(), None);
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn attempts(self, attempts: impl Into<Option<u32>>) -> Self {
+        self.with_attempts(attempts.into())
+    }
+
+    /// The `const` form of [`attempts`](Self::attempts), used by the macros.
+    ///
+    /// # Panics
+    ///
+    /// On `Some(0)`, like [`attempts`](Self::attempts).
+    #[must_use]
+    #[track_caller]
+    pub const fn with_attempts(mut self, attempts: Option<u32>) -> Self {
+        if let Some(0) = attempts {
+            panic!(
+                "stamina: `attempts` must be at least 1 (it counts the first attempt too); \
+                 use 1 for no retries or `None` for no limit"
+            );
+        }
+        self.attempts = attempts;
+        self
+    }
+
+    /// Sets the total time budget; `None` means no limit.
+    ///
+    /// The clock starts when the first attempt starts. The limit is soft: it is
+    /// checked after each retryable failure, and a retry that was scheduled before
+    /// the deadline still runs, even if its wait carries past it.
+    ///
+    /// # Panics
+    ///
+    /// On `Some(Duration::ZERO)`: a zero timeout would never retry. Use `None` to
+    /// switch the timeout off, or `attempts(1)` for no retries.
+    #[must_use]
+    #[track_caller]
+    pub fn timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.with_timeout(timeout.into())
+    }
+
+    /// The `const` form of [`timeout`](Self::timeout), used by the macros.
+    ///
+    /// # Panics
+    ///
+    /// On `Some(Duration::ZERO)`, like [`timeout`](Self::timeout).
+    #[must_use]
+    #[track_caller]
+    pub const fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        if let Some(timeout) = timeout {
+            if timeout.is_zero() {
+                panic!(
+                    "stamina: a zero `timeout` means no retries would ever be attempted; \
+                     use `None` to switch the timeout off, or `attempts(1)` for no retries"
+                );
+            }
+        }
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the backoff after the first failure (before jitter).
+    #[must_use]
+    pub const fn wait_initial(mut self, wait_initial: Duration) -> Self {
+        self.wait_initial = wait_initial;
+        self
+    }
+
+    /// Sets the cap on every computed backoff. Jitter is added before the cap, so
+    /// no wait computed by the backoff formula exceeds it. (A wait that the `on`
+    /// predicate returns itself is not capped.)
+    #[must_use]
+    pub const fn wait_max(mut self, wait_max: Duration) -> Self {
+        self.wait_max = wait_max;
+        self
+    }
+
+    /// Sets the maximum random jitter added to each backoff; zero switches jitter off.
+    #[must_use]
+    pub const fn wait_jitter(mut self, wait_jitter: Duration) -> Self {
+        self.wait_jitter = wait_jitter;
+        self
+    }
+
+    /// Sets the growth factor of the backoff.
+    ///
+    /// # Panics
+    ///
+    /// When `base` is not a finite number greater than zero (NaN, infinite, zero or
+    /// negative): such a base makes the backoff meaningless. Use `1.0` for a
+    /// constant backoff.
+    #[must_use]
+    #[track_caller]
+    pub const fn wait_exp_base(mut self, base: f64) -> Self {
+        if !(base.is_finite() && base > 0.0) {
+            panic!(
+                "stamina: `wait_exp_base` must be a finite number greater than zero; \
+                 use 2.0 for doubling waits or 1.0 for constant waits"
+            );
+        }
+        self.wait_exp_base = base;
+        self
+    }
+
+    /// The total number of attempts, `None` for no limit.
+    pub const fn get_attempts(&self) -> Option<u32> {
+        self.attempts
+    }
+
+    /// The total time budget, `None` for no limit.
+    pub const fn get_timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// The backoff after the first failure, before jitter.
+    pub const fn get_wait_initial(&self) -> Duration {
+        self.wait_initial
+    }
+
+    /// The cap on computed backoffs.
+    pub const fn get_wait_max(&self) -> Duration {
+        self.wait_max
+    }
+
+    /// The maximum jitter.
+    pub const fn get_wait_jitter(&self) -> Duration {
+        self.wait_jitter
+    }
+
+    /// The exponent base.
+    pub const fn get_wait_exp_base(&self) -> f64 {
+        self.wait_exp_base
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for RetryPolicy {
+    // Keys in alphabetical order, as Python stamina's reprs print them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("attempts", &self.attempts)
+            .field("timeout", &self.timeout)
+            .field("wait_exp_base", &self.wait_exp_base)
+            .field("wait_initial", &self.wait_initial)
+            .field("wait_jitter", &self.wait_jitter)
+            .field("wait_max", &self.wait_max)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_pythons() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.get_attempts(), Some(10));
+        assert_eq!(p.get_timeout(), Some(Duration::from_secs(45)));
+        assert_eq!(p.get_wait_initial(), Duration::from_millis(100));
+        assert_eq!(p.get_wait_max(), Duration::from_secs(5));
+        assert_eq!(p.get_wait_jitter(), Duration::from_secs(1));
+        assert!((p.get_wait_exp_base() - 2.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    #[should_panic(expected = "`attempts` must be at least 1")]
+    fn zero_attempts_panics() {
+        let _ = RetryPolicy::new().attempts(0);
+    }
+
+    #[test]
+    #[should_panic(expected = "zero `timeout`")]
+    fn zero_timeout_panics() {
+        let _ = RetryPolicy::new().timeout(Duration::ZERO);
+    }
+
+    #[test]
+    fn bad_bases_panic() {
+        for base in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let result = std::panic::catch_unwind(|| RetryPolicy::new().wait_exp_base(base));
+            assert!(result.is_err(), "base {base} was accepted");
+        }
+        assert!((RetryPolicy::new().wait_exp_base(0.5).get_wait_exp_base() - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn debug_lists_sorted_parameters() {
+        let text = format!("{:?}", RetryPolicy::new().attempts(3));
+        assert_eq!(
+            text,
+            "RetryPolicy { attempts: Some(3), timeout: Some(45s), wait_exp_base: 2.0, \
+             wait_initial: 100ms, wait_jitter: 1s, wait_max: 5s }"
+        );
+    }
+}

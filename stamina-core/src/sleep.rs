@@ -1,0 +1,98 @@
+//! Sleeping and telling the time, for the async retry loop.
+//!
+//! The async loop sleeps through a [`Sleeper`] and measures its timeout on the
+//! same sleeper's clock, so a paused tokio clock (`start_paused = true`) drives
+//! both. The sync loop uses `std::thread::sleep` and `std::time::Instant`.
+
+use core::future::Future;
+use core::time::Duration;
+use std::time::Instant;
+
+/// How an async retry loop waits, and what time it is on that timer's clock.
+///
+/// Implemented by [`TokioSleeper`] (feature `tokio`, the default) and by any
+/// `Fn(Duration) -> impl Future<Output = ()>` (a closure or fn), which measures
+/// time with `std::time::Instant`. Implement it yourself to run on another
+/// executor:
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use stamina_core::Sleeper;
+///
+/// #[derive(Debug, Clone, Copy)]
+/// struct ThreadSleeper; // a toy; use your runtime's timer in real code
+///
+/// impl Sleeper for ThreadSleeper {
+///     type Sleep = std::future::Ready<()>;
+///     fn sleep(&self, wait: Duration) -> Self::Sleep {
+///         std::thread::sleep(wait);
+///         std::future::ready(())
+///     }
+///     fn now(&self) -> Instant {
+///         Instant::now()
+///     }
+/// }
+/// ```
+pub trait Sleeper {
+    /// The future that completes after the wait.
+    type Sleep: Future<Output = ()>;
+
+    /// Starts waiting `wait`. Never called with a zero wait: the loop skips
+    /// zero waits without touching the timer.
+    fn sleep(&self, wait: Duration) -> Self::Sleep;
+
+    /// The current time on this sleeper's clock.
+    fn now(&self) -> Instant;
+}
+
+impl<F, Fut> Sleeper for F
+where
+    F: Fn(Duration) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    type Sleep = Fut;
+
+    fn sleep(&self, wait: Duration) -> Fut {
+        self(wait)
+    }
+
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+}
+
+/// Sleeps on tokio's timer and reads tokio's clock, so paused time
+/// (`#[tokio::test(start_paused = true)]`) is honoured by waits and timeouts.
+#[cfg(feature = "tokio")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TokioSleeper;
+
+#[cfg(feature = "tokio")]
+impl Sleeper for TokioSleeper {
+    type Sleep = tokio::time::Sleep;
+
+    fn sleep(&self, wait: Duration) -> Self::Sleep {
+        tokio::time::sleep(wait)
+    }
+
+    fn now(&self) -> Instant {
+        tokio::time::Instant::now().into_std()
+    }
+}
+
+/// The sleeper async callers use unless told otherwise: [`TokioSleeper`] with
+/// the `tokio` feature.
+#[cfg(feature = "tokio")]
+pub type DefaultSleeper = TokioSleeper;
+
+/// Without the `tokio` feature there is no default sleeper: pass one with
+/// `.sleeper(...)`. This type implements nothing, so forgetting to do so is a
+/// compile error that names it.
+#[cfg(not(feature = "tokio"))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NoDefaultSleeperEnableTokioOrCallSleeper;
+
+/// The sleeper async callers use unless told otherwise. Without the `tokio`
+/// feature it implements nothing: pass a [`Sleeper`] with `.sleeper(...)`.
+#[cfg(not(feature = "tokio"))]
+pub type DefaultSleeper = NoDefaultSleeperEnableTokioOrCallSleeper;

@@ -1,0 +1,1 @@
+//! Behaviour and integration tests of stamina live in `tests/`.

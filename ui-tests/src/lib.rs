@@ -1,0 +1,1 @@
+//! trybuild UI tests of stamina's macros live in `tests/`.
