@@ -6,7 +6,8 @@ use core::future::Future;
 
 use crate::decision::IntoDecision;
 use crate::engine::run_async;
-use crate::params::{CONTEXT_BLOCK, policy_setters};
+use crate::params::policy_setters;
+use crate::CallableName;
 use crate::sleep::{DefaultSleeper, Sleeper};
 use crate::RetryPolicy;
 
@@ -74,7 +75,7 @@ impl<S> AsyncRetryingCaller<S> {
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
     {
-        run_async(&self.policy, CONTEXT_BLOCK, &on, &self.sleeper, |_| op()).await
+        run_async(&self.policy, CallableName::CONTEXT_BLOCK, &on, &self.sleeper, |_| op()).await
     }
 
     /// Binds the predicate `on`, for calls with [`BoundAsyncRetryingCaller::call`].

@@ -5,7 +5,8 @@ use core::fmt::Debug;
 
 use crate::decision::IntoDecision;
 use crate::engine::run_sync;
-use crate::params::{CONTEXT_BLOCK, policy_setters};
+use crate::params::policy_setters;
+use crate::CallableName;
 use crate::RetryPolicy;
 
 /// Retries sync calls with one configuration; reusable, `Copy` and cheap.
@@ -54,7 +55,7 @@ impl RetryingCaller {
         D: IntoDecision,
         F: FnMut() -> Result<T, E>,
     {
-        run_sync(&self.policy, CONTEXT_BLOCK, &on, |_| op())
+        run_sync(&self.policy, CallableName::CONTEXT_BLOCK, &on, |_| op())
     }
 
     /// Binds the predicate `on`, for calls with [`BoundRetryingCaller::call`].

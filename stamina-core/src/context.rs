@@ -6,7 +6,8 @@ use core::future::Future;
 
 use crate::decision::IntoDecision;
 use crate::engine::{run_async, run_sync};
-use crate::params::{CONTEXT_BLOCK, policy_setters};
+use crate::params::policy_setters;
+use crate::CallableName;
 use crate::sleep::{DefaultSleeper, Sleeper};
 use crate::{Attempt, RetryPolicy};
 
@@ -67,7 +68,7 @@ impl<P, S> RetryContext<P, S> {
         D: IntoDecision,
         F: FnMut(Attempt) -> Result<T, E>,
     {
-        run_sync(&self.policy, CONTEXT_BLOCK, &self.on, block)
+        run_sync(&self.policy, CallableName::CONTEXT_BLOCK, &self.on, block)
     }
 
     /// Calls `block` and awaits its future once per attempt, like
@@ -81,7 +82,7 @@ impl<P, S> RetryContext<P, S> {
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
     {
-        run_async(&self.policy, CONTEXT_BLOCK, &self.on, &self.sleeper, block).await
+        run_async(&self.policy, CallableName::CONTEXT_BLOCK, &self.on, &self.sleeper, block).await
     }
 }
 

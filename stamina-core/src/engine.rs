@@ -14,7 +14,7 @@ use crate::decision::{Decision, IntoDecision, decide};
 use crate::instrumentation::{self, GiveUpDetails, GiveUpReason, HookGuards, RetryDetails, SuccessDetails};
 use crate::sleep::Sleeper;
 use crate::switches::{Mode, current_mode};
-use crate::{Attempt, RetryPolicy};
+use crate::{Attempt, CallableName, RetryPolicy};
 
 /// The state of one retry loop: which attempt it is on, when it started, how
 /// long it has planned to wait so far, and the switches it read when it started.
@@ -25,7 +25,7 @@ use crate::{Attempt, RetryPolicy};
 #[derive(Debug)]
 pub struct RetryState<'p> {
     policy: &'p RetryPolicy,
-    name: &'static str,
+    name: CallableName,
     mode: Mode,
     /// The number of the attempt that runs next or is running, from 1.
     num: u32,
@@ -48,7 +48,7 @@ impl<'p> RetryState<'p> {
     /// Starts a loop: reads the switches (atomic loads), and the clock only when
     /// a timeout applies.
     #[inline]
-    pub fn new(policy: &'p RetryPolicy, name: &'static str, now: impl FnOnce() -> Instant) -> Self {
+    pub fn new(policy: &'p RetryPolicy, name: CallableName, now: impl FnOnce() -> Instant) -> Self {
         let mode = current_mode();
         let started = match mode {
             Mode::Normal if policy.get_timeout().is_some() => Some(now()),
@@ -94,7 +94,7 @@ impl<'p> RetryState<'p> {
 
     #[cold]
     fn report_success(&self) {
-        instrumentation::dispatch_success(&SuccessDetails { name: self.name, attempts: self.num, waited: self.waited });
+        instrumentation::dispatch_success(self.name, &SuccessDetails { attempts: self.num, waited: self.waited });
     }
 
     /// After a failed attempt: `Some((wait, guards))` to retry, `None` to give up.
@@ -123,8 +123,7 @@ impl<'p> RetryState<'p> {
                 return self.give_up(GiveUpReason::Timeout, error);
             }
         }
-        let guards = instrumentation::dispatch_retry(&RetryDetails {
-            name: self.name,
+        let guards = instrumentation::dispatch_retry(self.name, &RetryDetails {
             retry_num: self.num,
             wait_for: wait,
             waited_so_far: self.waited,
@@ -138,8 +137,7 @@ impl<'p> RetryState<'p> {
 
     #[cold]
     fn give_up<E: Debug>(&self, reason: GiveUpReason, error: &E) -> Option<(Duration, HookGuards)> {
-        instrumentation::dispatch_give_up(&GiveUpDetails {
-            name: self.name,
+        instrumentation::dispatch_give_up(self.name, &GiveUpDetails {
             reason,
             attempts: self.num,
             waited: self.waited,
@@ -200,7 +198,7 @@ impl<'p> RetryState<'p> {
 
 /// Retries the sync operation `op` under `policy`, reporting it as `name`.
 #[doc(hidden)]
-pub fn run_sync<T, E, P, D, F>(policy: &RetryPolicy, name: &'static str, on: &P, mut op: F) -> Result<T, E>
+pub fn run_sync<T, E, P, D, F>(policy: &RetryPolicy, name: CallableName, on: &P, mut op: F) -> Result<T, E>
 where
     E: Debug,
     P: Fn(&E) -> D,
@@ -220,7 +218,7 @@ where
 #[doc(hidden)]
 pub async fn run_async<T, E, P, D, F, Fut, S>(
     policy: &RetryPolicy,
-    name: &'static str,
+    name: CallableName,
     on: &P,
     sleeper: &S,
     mut op: F,

@@ -49,3 +49,7 @@ pub use switches::{is_active, set_active};
 
 #[doc(hidden)]
 pub mod macro_support;
+mod name;
+
+#[doc(hidden)]
+pub use name::CallableName;

@@ -4,6 +4,7 @@
 //! `stamina::__private` by generated code only.
 
 pub use crate::engine::{RetryState, Settled, run_async, run_sync};
+pub use crate::name::CallableName;
 
 use core::fmt::Debug;
 use core::time::Duration;

@@ -79,6 +79,3 @@ macro_rules! policy_setters {
 }
 
 pub(crate) use policy_setters;
-
-/// The instrumentation name of callers and blocks, as in Python stamina.
-pub(crate) const CONTEXT_BLOCK: &str = "<context block>";

@@ -8,13 +8,12 @@
 use core::fmt::Debug;
 use core::time::Duration;
 
+use crate::CallableName;
+
 /// What a hook learns about a scheduled retry.
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub struct RetryDetails<'a> {
-    /// The retried callable's name: `module::fn` or `Type::method` from the
-    /// macro, `<context block>` for blocks and callers.
-    pub name: &'a str,
     /// The number of the attempt that just failed: 1 after the first failure.
     pub retry_num: u32,
     /// The planned wait before the next attempt.
@@ -30,9 +29,7 @@ pub struct RetryDetails<'a> {
 /// What a lifecycle hook learns when a loop succeeds after at least one retry.
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
-pub struct SuccessDetails<'a> {
-    /// The retried callable's name.
-    pub name: &'a str,
+pub struct SuccessDetails {
     /// How many attempts it took, including the successful one.
     pub attempts: u32,
     /// The sum of the planned waits.
@@ -55,8 +52,6 @@ pub enum GiveUpReason {
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub struct GiveUpDetails<'a> {
-    /// The retried callable's name.
-    pub name: &'a str,
     /// Why the loop gave up.
     pub reason: GiveUpReason,
     /// How many attempts ran.
@@ -97,13 +92,16 @@ impl Drop for HookGuards {
     }
 }
 
+// The seam the retry loop calls. The name is passed separately so that a
+// method's name is joined (`Type::method`) only when a hook is installed.
+
 /// Calls the installed hooks for a scheduled retry, in order.
-pub(crate) fn dispatch_retry(_details: &RetryDetails<'_>) -> HookGuards {
+pub(crate) fn dispatch_retry(_name: CallableName, _details: &RetryDetails<'_>) -> HookGuards {
     HookGuards::none()
 }
 
 /// Tells the lifecycle hooks that a loop succeeded after retries.
-pub(crate) fn dispatch_success(_details: &SuccessDetails<'_>) {}
+pub(crate) fn dispatch_success(_name: CallableName, _details: &SuccessDetails) {}
 
 /// Tells the lifecycle hooks that a loop gave up.
-pub(crate) fn dispatch_give_up(_details: &GiveUpDetails<'_>) {}
+pub(crate) fn dispatch_give_up(_name: CallableName, _details: &GiveUpDetails<'_>) {}
