@@ -4,12 +4,12 @@ use core::fmt;
 use core::fmt::Debug;
 use core::future::Future;
 
+use crate::CallableName;
+use crate::RetryPolicy;
 use crate::decision::IntoDecision;
 use crate::engine::run_async;
 use crate::params::policy_setters;
-use crate::CallableName;
 use crate::sleep::{DefaultSleeper, Sleeper};
-use crate::RetryPolicy;
 
 /// Retries async calls with one configuration; reusable and cheap to clone.
 ///

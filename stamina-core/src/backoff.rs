@@ -90,10 +90,8 @@ mod tests {
 
     #[test]
     fn huge_parameters_saturate() {
-        let p = RetryPolicy::new()
-            .wait_initial(Duration::MAX)
-            .wait_max(Duration::MAX)
-            .wait_jitter(Duration::MAX);
+        let p =
+            RetryPolicy::new().wait_initial(Duration::MAX).wait_max(Duration::MAX).wait_jitter(Duration::MAX);
         assert_eq!(jittered_backoff(&p, 7), Duration::MAX);
         let zero = RetryPolicy::new().wait_initial(Duration::ZERO).wait_jitter(Duration::ZERO);
         assert_eq!(no_jitter(&zero, u32::MAX), Duration::ZERO);
@@ -109,14 +107,8 @@ mod tests {
     #[test]
     fn jitter_is_added_before_the_cap() {
         let p = RetryPolicy::new().wait_max(Duration::from_millis(150));
-        assert_eq!(
-            backoff_with_jitter(&p, 1, Duration::from_millis(30)),
-            Duration::from_millis(130)
-        );
-        assert_eq!(
-            backoff_with_jitter(&p, 1, Duration::from_millis(90)),
-            Duration::from_millis(150)
-        );
+        assert_eq!(backoff_with_jitter(&p, 1, Duration::from_millis(30)), Duration::from_millis(130));
+        assert_eq!(backoff_with_jitter(&p, 1, Duration::from_millis(90)), Duration::from_millis(150));
     }
 
     proptest! {

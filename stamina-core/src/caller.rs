@@ -3,11 +3,11 @@
 use core::fmt;
 use core::fmt::Debug;
 
+use crate::CallableName;
+use crate::RetryPolicy;
 use crate::decision::IntoDecision;
 use crate::engine::run_sync;
 use crate::params::policy_setters;
-use crate::CallableName;
-use crate::RetryPolicy;
 
 /// Retries sync calls with one configuration; reusable, `Copy` and cheap.
 ///

@@ -4,10 +4,10 @@ use core::fmt;
 use core::fmt::Debug;
 use core::future::Future;
 
+use crate::CallableName;
 use crate::decision::IntoDecision;
 use crate::engine::{run_async, run_sync};
 use crate::params::policy_setters;
-use crate::CallableName;
 use crate::sleep::{DefaultSleeper, Sleeper};
 use crate::{Attempt, RetryPolicy};
 

@@ -72,7 +72,12 @@ impl<'p> RetryState<'p> {
     /// the wait is computed, the limits are checked (and the last error returned
     /// unchanged if one is reached), the hooks are called, and the loop waits.
     #[inline]
-    pub fn settle<T, E, P, D>(&mut self, outcome: Result<T, E>, on: &P, now: impl FnOnce() -> Instant) -> Settled<T, E>
+    pub fn settle<T, E, P, D>(
+        &mut self,
+        outcome: Result<T, E>,
+        on: &P,
+        now: impl FnOnce() -> Instant,
+    ) -> Settled<T, E>
     where
         E: Debug,
         P: Fn(&E) -> D,
@@ -94,11 +99,19 @@ impl<'p> RetryState<'p> {
 
     #[cold]
     fn report_success(&self) {
-        instrumentation::dispatch_success(self.name, &SuccessDetails { attempts: self.num, waited: self.waited });
+        instrumentation::dispatch_success(
+            self.name,
+            &SuccessDetails { attempts: self.num, waited: self.waited },
+        );
     }
 
     /// After a failed attempt: `Some((wait, guards))` to retry, `None` to give up.
-    fn after_failure<E, P, D>(&mut self, error: &E, on: &P, now: impl FnOnce() -> Instant) -> Option<(Duration, HookGuards)>
+    fn after_failure<E, P, D>(
+        &mut self,
+        error: &E,
+        on: &P,
+        now: impl FnOnce() -> Instant,
+    ) -> Option<(Duration, HookGuards)>
     where
         E: Debug,
         P: Fn(&E) -> D,
@@ -123,13 +136,16 @@ impl<'p> RetryState<'p> {
                 return self.give_up(GiveUpReason::Timeout, error);
             }
         }
-        let guards = instrumentation::dispatch_retry(self.name, &RetryDetails {
-            retry_num: self.num,
-            wait_for: wait,
-            waited_so_far: self.waited,
-            caused_by: error,
-            error_type: core::any::type_name::<E>(),
-        });
+        let guards = instrumentation::dispatch_retry(
+            self.name,
+            &RetryDetails {
+                retry_num: self.num,
+                wait_for: wait,
+                waited_so_far: self.waited,
+                caused_by: error,
+                error_type: core::any::type_name::<E>(),
+            },
+        );
         self.waited = self.waited.saturating_add(wait);
         self.num = self.num.saturating_add(1);
         Some((wait, guards))
@@ -137,13 +153,16 @@ impl<'p> RetryState<'p> {
 
     #[cold]
     fn give_up<E: Debug>(&self, reason: GiveUpReason, error: &E) -> Option<(Duration, HookGuards)> {
-        instrumentation::dispatch_give_up(self.name, &GiveUpDetails {
-            reason,
-            attempts: self.num,
-            waited: self.waited,
-            caused_by: error,
-            error_type: core::any::type_name::<E>(),
-        });
+        instrumentation::dispatch_give_up(
+            self.name,
+            &GiveUpDetails {
+                reason,
+                attempts: self.num,
+                waited: self.waited,
+                caused_by: error,
+                error_type: core::any::type_name::<E>(),
+            },
+        );
         None
     }
 

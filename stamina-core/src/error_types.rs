@@ -179,7 +179,8 @@ mod tests {
     #[test]
     fn works_on_anyhow_with_context() {
         use anyhow::Context as _;
-        let err: anyhow::Error = Err::<(), _>(std::io::Error::other("reset")).context("while fetching").unwrap_err();
+        let err: anyhow::Error =
+            Err::<(), _>(std::io::Error::other("reset")).context("while fetching").unwrap_err();
         assert_eq!(error_type::<std::io::Error, anyhow::Error>()(&err), true);
         assert_eq!(error_type::<fmt::Error, anyhow::Error>()(&err), false);
     }

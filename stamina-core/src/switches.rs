@@ -152,7 +152,9 @@ mod tests {
 
     #[test]
     fn testing_round_trips_through_the_packed_word() {
-        for mode in [None, Some(TestMode::new(1)), Some(TestMode::new(7).cap(true)), Some(TestMode::new(u32::MAX))] {
+        for mode in
+            [None, Some(TestMode::new(1)), Some(TestMode::new(7).cap(true)), Some(TestMode::new(u32::MAX))]
+        {
             assert_eq!(decode_testing(encode_testing(mode)), mode);
         }
     }

@@ -31,15 +31,15 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "tokio")]
+#[doc(inline)]
+pub use stamina_core::TokioSleeper;
 #[doc(inline)]
 pub use stamina_core::{
     AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, BoundRetryingCaller, Decision, DefaultSleeper,
     ErrorChain, ErrorTypeList, IntoDecision, RetryContext, RetryPolicy, RetryingCaller, Sleeper, error_type,
     error_types, is_active, retry_context, set_active,
 };
-#[cfg(feature = "tokio")]
-#[doc(inline)]
-pub use stamina_core::TokioSleeper;
 #[doc(inline)]
 pub use stamina_core::{instrumentation, testing};
 
