@@ -55,3 +55,8 @@ pub mod __private {
     pub use stamina_core::macro_support::*;
     pub use stamina_core::{Attempt, DefaultSleeper, RetryPolicy, error_types};
 }
+
+/// The README's examples, compiled and run as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
