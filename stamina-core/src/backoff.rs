@@ -9,6 +9,9 @@ use crate::RetryPolicy;
 ///
 /// Saturates to `wait_max` for any attempt number or parameter that would
 /// overflow, and never panics.
+// Nanoseconds as f64 lose precision only beyond 2^53 ns (104 days), far above
+// any sensible wait, and the result is capped by an exact `Duration` anyway.
+#[allow(clippy::cast_precision_loss)]
 pub(crate) fn backoff_with_jitter(policy: &RetryPolicy, attempt: u32, jitter: Duration) -> Duration {
     let cap = policy.get_wait_max();
     // Exponents past i32::MAX saturate the power to 0 or infinity anyway.
@@ -22,8 +25,8 @@ pub(crate) fn backoff_with_jitter(policy: &RetryPolicy, attempt: u32, jitter: Du
     };
     let total = grown + jitter.as_nanos() as f64;
     let cap_nanos = cap.as_nanos() as f64;
-    // `!(a < b)` also catches NaN and infinity.
-    if !(total < cap_nanos) {
+    // Anything but "less than the cap" (including NaN and infinity) is the cap.
+    if total.partial_cmp(&cap_nanos) != Some(core::cmp::Ordering::Less) {
         return cap;
     }
     Duration::try_from_secs_f64(total.round() / 1e9).map_or(cap, |wait| wait.min(cap))
@@ -142,6 +145,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // j is in [0, 1)
     fn jitter_is_spread_over_its_range() {
         // 2000 draws of U[0, 1s): every tenth of the range is hit, and the mean is
         // near 0.5 s. A constant or badly scaled jitter fails this.

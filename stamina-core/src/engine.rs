@@ -131,10 +131,10 @@ impl<'p> RetryState<'p> {
         if max_attempts.is_some_and(|max| self.num >= max) {
             return self.give_up(GiveUpReason::AttemptsExhausted, error);
         }
-        if let (Some(started), Some(timeout)) = (self.started, self.policy.get_timeout()) {
-            if now().saturating_duration_since(started) >= timeout {
-                return self.give_up(GiveUpReason::Timeout, error);
-            }
+        if let (Some(started), Some(timeout)) = (self.started, self.policy.get_timeout())
+            && now().saturating_duration_since(started) >= timeout
+        {
+            return self.give_up(GiveUpReason::Timeout, error);
         }
         let guards = instrumentation::dispatch_retry(
             self.name,

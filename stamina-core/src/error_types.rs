@@ -162,17 +162,17 @@ mod tests {
     fn finds_types_along_the_source_chain() {
         let on = error_types::<(std::io::Error,), Box<dyn Error + Send + Sync>>();
         let wrapped: Box<dyn Error + Send + Sync> = Box::new(Wrapper(std::io::Error::other("x")));
-        assert_eq!(on(&wrapped), true);
+        assert!(on(&wrapped));
         let other: Box<dyn Error + Send + Sync> = Box::new(fmt::Error);
-        assert_eq!(on(&other), false);
+        assert!(!on(&other));
     }
 
     #[test]
     fn works_on_plain_boxes() {
         let boxed: Box<dyn Error> = Box::new(fmt::Error);
-        assert_eq!(error_types::<(std::io::Error, fmt::Error), _>()(&boxed), true);
+        assert!(error_types::<(std::io::Error, fmt::Error), _>()(&boxed));
         let boxed_send: Box<dyn Error + Send> = Box::new(fmt::Error);
-        assert_eq!(error_type::<std::io::Error, _>()(&boxed_send), false);
+        assert!(!error_type::<std::io::Error, _>()(&boxed_send));
     }
 
     #[cfg(feature = "anyhow")]
@@ -181,7 +181,7 @@ mod tests {
         use anyhow::Context as _;
         let err: anyhow::Error =
             Err::<(), _>(std::io::Error::other("reset")).context("while fetching").unwrap_err();
-        assert_eq!(error_type::<std::io::Error, anyhow::Error>()(&err), true);
-        assert_eq!(error_type::<fmt::Error, anyhow::Error>()(&err), false);
+        assert!(error_type::<std::io::Error, anyhow::Error>()(&err));
+        assert!(!error_type::<fmt::Error, anyhow::Error>()(&err));
     }
 }

@@ -135,12 +135,11 @@ impl RetryPolicy {
     #[track_caller]
     pub const fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
         if let Some(timeout) = timeout {
-            if timeout.is_zero() {
-                panic!(
-                    "stamina: a zero `timeout` means no retries would ever be attempted; \
-                     use `None` to switch the timeout off, or `attempts(1)` for no retries"
-                );
-            }
+            assert!(
+                !timeout.is_zero(),
+                "stamina: a zero `timeout` means no retries would ever be attempted; \
+                 use `None` to switch the timeout off, or `attempts(1)` for no retries"
+            );
         }
         self.timeout = timeout;
         self
@@ -179,12 +178,11 @@ impl RetryPolicy {
     #[must_use]
     #[track_caller]
     pub const fn wait_exp_base(mut self, base: f64) -> Self {
-        if !(base.is_finite() && base > 0.0) {
-            panic!(
-                "stamina: `wait_exp_base` must be a finite number greater than zero; \
-                 use 2.0 for doubling waits or 1.0 for constant waits"
-            );
-        }
+        assert!(
+            base.is_finite() && base > 0.0,
+            "stamina: `wait_exp_base` must be a finite number greater than zero; \
+             use 2.0 for doubling waits or 1.0 for constant waits"
+        );
         self.wait_exp_base = base;
         self
     }
