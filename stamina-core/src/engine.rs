@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use crate::backoff::{backoff_with_jitter, jittered_backoff};
 use crate::decision::{Decision, IntoDecision, decide};
-use crate::instrumentation::{self, GiveUpDetails, GiveUpReason, HookGuards, RetryDetails, SuccessDetails};
+use crate::instrumentation::{self, GiveUpReason, HookGuards};
 use crate::sleep::Sleeper;
 use crate::switches::{Mode, current_mode};
 use crate::{Attempt, CallableName, RetryPolicy};
@@ -99,10 +99,7 @@ impl<'p> RetryState<'p> {
 
     #[cold]
     fn report_success(&self) {
-        instrumentation::dispatch_success(
-            self.name,
-            &SuccessDetails { attempts: self.num, waited: self.waited },
-        );
+        instrumentation::dispatch_success(self.name, self.num, self.waited);
     }
 
     /// After a failed attempt: `Some((wait, guards))` to retry, `None` to give up.
@@ -136,16 +133,7 @@ impl<'p> RetryState<'p> {
         {
             return self.give_up(GiveUpReason::Timeout, error);
         }
-        let guards = instrumentation::dispatch_retry(
-            self.name,
-            &RetryDetails {
-                retry_num: self.num,
-                wait_for: wait,
-                waited_so_far: self.waited,
-                caused_by: error,
-                error_type: core::any::type_name::<E>(),
-            },
-        );
+        let guards = instrumentation::dispatch_retry(self.name, self.num, wait, self.waited, error);
         self.waited = self.waited.saturating_add(wait);
         self.num = self.num.saturating_add(1);
         Some((wait, guards))
@@ -153,16 +141,7 @@ impl<'p> RetryState<'p> {
 
     #[cold]
     fn give_up<E: Debug>(&self, reason: GiveUpReason, error: &E) -> Option<(Duration, HookGuards)> {
-        instrumentation::dispatch_give_up(
-            self.name,
-            &GiveUpDetails {
-                reason,
-                attempts: self.num,
-                waited: self.waited,
-                caused_by: error,
-                error_type: core::any::type_name::<E>(),
-            },
-        );
+        instrumentation::dispatch_give_up(self.name, reason, self.num, self.waited, error);
         None
     }
 

@@ -1,107 +1,233 @@
 //! Instrumentation: every scheduled retry, and how each retry loop ended, reaches
-//! the installed hooks.
+//! the installed hooks. Retries are never silent.
 //!
-//! (Skeleton: the registry, the built-in sinks and the defaults are filled in by
-//! the instrumentation work; the retry loop calls the three `dispatch_*`
-//! functions below.)
+//! Out of the box, with no code, every scheduled retry is reported by the
+//! [default hooks](#defaults): a `tracing` event (or a `log` record), and a
+//! Prometheus counter when that feature is on. [`set_on_retry_hooks`] replaces
+//! them with your own list; [`get_on_retry_hooks`] shows what is installed.
+//!
+//! # Events
+//!
+//! - **Retry scheduled** ([`RetryHook::on_retry`], [`RetryDetails`]): once per
+//!   scheduled retry, in the order the hooks were installed, after the limits
+//!   were checked and before the wait. Never on success, for an error `on`
+//!   rejects, or when the loop gives up: an always-failing call with
+//!   `attempts = 3` reports 2 retries. Testing mode still reports them;
+//!   `set_active(false)` reports nothing.
+//! - **Succeeded after retries** ([`RetryHook::on_success`], [`SuccessDetails`]):
+//!   a loop returned `Ok` after at least one retry.
+//! - **Gave up** ([`RetryHook::on_give_up`], [`GiveUpDetails`]): a loop returns an
+//!   error, with a [`GiveUpReason`]: attempts exhausted, timeout, or an error `on`
+//!   does not retry (also on the first attempt).
+//!
+//! Python stamina has only the first; the lifecycle events are stamina-rs
+//! additions, delivered through the same hooks.
+//!
+//! # Guards
+//!
+//! A hook may return a [`HookGuard`] that lives across the wait and is dropped
+//! exactly once, right before the next attempt: the Rust form of Python
+//! stamina's hooks returning a context manager. Guards are `Send`, so async
+//! retry futures stay `Send`.
+//!
+//! # Panics
+//!
+//! A panicking hook aborts the retry loop and the panic reaches the caller, as
+//! exceptions from hooks do in Python stamina (on purpose: a caller can catch a
+//! panic, but could not undo one the library had swallowed). The registry stays
+//! usable.
+//!
+//! # What `caused_by` holds
+//!
+//! The retry loop is generic over any `E: Debug`, so every hook gets the error
+//! as `caused_by: &dyn Debug` and its type name as `error_type`. The `error`
+//! field holds the same error as `&dyn std::error::Error` when the code that
+//! started the loop knew its concrete type implements `Error` (the macros can
+//! tell; the callers and `retry_context`, being generic, cannot and leave it
+//! `None`).
+//!
+//! # Defaults
+//!
+//! `set_on_retry_hooks(None)`, which is also the state at start-up, installs,
+//! in this order and from the enabled cargo features:
+//!
+//! 1. [`PrometheusHook`] (feature `prometheus`), built on the first retry;
+//! 2. [`MetricsHook`] (feature `metrics`), built on the first retry;
+//! 3. [`TracingHook`] (feature `tracing`), **or else** [`LogHook`] (feature
+//!    `log`): one log sink, never both.
+//!
+//! With none of these features, there are no default hooks.
+//!
+//! # Cost
+//!
+//! When no hook is installed (`set_on_retry_hooks([])`, or no default hooks), a
+//! retry costs one atomic load: no lock, no allocation, no formatting. The name
+//! of a method (`Type::method`) is joined only when a hook will see it.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//! use std::time::Duration;
+//!
+//! use stamina_core::RetryingCaller;
+//! use stamina_core::instrumentation::{RetryDetails, set_on_retry_hooks};
+//!
+//! let seen = Arc::new(AtomicU32::new(0));
+//! let counter = Arc::clone(&seen);
+//! set_on_retry_hooks((move |details: &RetryDetails<'_>| {
+//!     assert_eq!(details.name, "<context block>");
+//!     counter.fetch_add(1, Ordering::Relaxed);
+//! },));
+//!
+//! let caller = RetryingCaller::new().attempts(3).wait_max(Duration::ZERO);
+//! let _ = caller.call(|_: &&str| true, || Err::<(), _>("unavailable"));
+//! assert_eq!(seen.load(Ordering::Relaxed), 2);
+//!
+//! set_on_retry_hooks(None);
+//! ```
 
 use core::fmt::Debug;
 use core::time::Duration;
 
 use crate::CallableName;
 
-/// What a hook learns about a scheduled retry.
-#[derive(Clone, Copy, Debug)]
-#[non_exhaustive]
-pub struct RetryDetails<'a> {
-    /// The number of the attempt that just failed: 1 after the first failure.
-    pub retry_num: u32,
-    /// The planned wait before the next attempt.
-    pub wait_for: Duration,
-    /// The sum of the earlier planned waits of this loop.
-    pub waited_so_far: Duration,
-    /// The error that caused the retry.
-    pub caused_by: &'a dyn Debug,
-    /// The error's type name, as `core::any::type_name` spells it.
-    pub error_type: &'static str,
-}
+mod defaults;
+mod details;
+mod guard;
+mod hook;
+#[cfg(feature = "log")]
+mod log_hook;
+#[cfg(feature = "metrics")]
+mod metrics_hook;
+#[cfg(feature = "prometheus")]
+mod prometheus;
+mod registry;
+#[cfg(feature = "tracing")]
+mod tracing_hook;
 
-/// What a lifecycle hook learns when a loop succeeds after at least one retry.
-#[derive(Clone, Copy, Debug)]
-#[non_exhaustive]
-pub struct SuccessDetails {
-    /// How many attempts it took, including the successful one.
-    pub attempts: u32,
-    /// The sum of the planned waits.
-    pub waited: Duration,
-}
+pub use details::{GiveUpDetails, GiveUpReason, RetryDetails, SuccessDetails};
+#[doc(hidden)]
+pub use guard::HookGuards;
+pub use guard::{HookGuard, IntoHookGuard};
+pub use hook::{
+    Hook, HookList, InstalledHook, IntoHook, RetryHook, RetryHookFactory, give_up_hook, retry_hook,
+    success_hook,
+};
+#[cfg(feature = "log")]
+pub use log_hook::LogHook;
+#[cfg(feature = "metrics")]
+pub use metrics_hook::MetricsHook;
+#[cfg(feature = "prometheus")]
+pub use prometheus::{
+    GaveUpLabels, PrometheusHook, RetryLabels, SucceededLabels, get_prometheus_counter,
+    get_prometheus_gave_up_counter, get_prometheus_succeeded_counter, register_prometheus_metrics,
+};
+pub use registry::{get_on_retry_hooks, set_on_retry_hooks};
+#[cfg(feature = "tracing")]
+pub use tracing_hook::TracingHook;
 
-/// Why a retry loop gave up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GiveUpReason {
-    /// The last allowed attempt failed.
-    AttemptsExhausted,
-    /// The timeout had passed when an attempt failed.
-    Timeout,
-    /// `on` said the error is not retryable.
-    NotRetryable,
-}
+// The seam the retry loop calls. Each function starts with one atomic load and
+// returns at once when no hook is installed; the rest (resolving the hooks,
+// joining a method's name, building the details) is out of line.
 
-/// What a lifecycle hook learns when a loop gives up and returns an error.
-#[derive(Clone, Copy, Debug)]
-#[non_exhaustive]
-pub struct GiveUpDetails<'a> {
-    /// Why the loop gave up.
-    pub reason: GiveUpReason,
-    /// How many attempts ran.
-    pub attempts: u32,
-    /// The sum of the planned waits.
-    pub waited: Duration,
-    /// The error that is returned.
-    pub caused_by: &'a dyn Debug,
-    /// The error's type name.
-    pub error_type: &'static str,
-}
-
-/// Values returned by hooks that live across the wait and are dropped, in
-/// reverse order, right before the next attempt.
-#[derive(Default)]
-pub struct HookGuards {
-    guards: Vec<Box<dyn core::any::Any + Send>>,
-}
-
-impl HookGuards {
-    /// No guards; does not allocate.
-    pub const fn none() -> Self {
-        Self { guards: Vec::new() }
+/// Calls the installed hooks for a scheduled retry, in order; returns their
+/// guards, to be dropped right before the next attempt.
+#[inline]
+pub(crate) fn dispatch_retry<E: Debug>(
+    name: CallableName,
+    retry_num: u32,
+    wait_for: Duration,
+    waited_so_far: Duration,
+    error: &E,
+) -> HookGuards {
+    if registry::no_hooks() {
+        return HookGuards::none();
     }
+    dispatch_retry_slow(name, retry_num, wait_for, waited_so_far, error, core::any::type_name::<E>())
 }
 
-impl Debug for HookGuards {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("HookGuards").field("len", &self.guards.len()).finish()
+#[cold]
+#[inline(never)]
+fn dispatch_retry_slow(
+    name: CallableName,
+    retry_num: u32,
+    wait_for: Duration,
+    waited_so_far: Duration,
+    caused_by: &dyn Debug,
+    error_type: &'static str,
+) -> HookGuards {
+    let hooks = registry::snapshot();
+    let mut guards = HookGuards::none();
+    if hooks.is_empty() {
+        return guards;
     }
-}
-
-impl Drop for HookGuards {
-    fn drop(&mut self) {
-        while let Some(guard) = self.guards.pop() {
-            drop(guard);
+    name.with(|name| {
+        let details =
+            RetryDetails { name, retry_num, wait_for, waited_so_far, caused_by, error: None, error_type };
+        for hook in hooks.iter() {
+            guards.push(hook.on_retry(&details));
         }
+    });
+    guards
+}
+
+/// Tells the hooks that a loop succeeded after `attempts` attempts.
+#[inline]
+pub(crate) fn dispatch_success(name: CallableName, attempts: u32, waited: Duration) {
+    if registry::no_hooks() {
+        return;
     }
+    dispatch_success_slow(name, attempts, waited);
 }
 
-// The seam the retry loop calls. The name is passed separately so that a
-// method's name is joined (`Type::method`) only when a hook is installed.
-
-/// Calls the installed hooks for a scheduled retry, in order.
-pub(crate) fn dispatch_retry(_name: CallableName, _details: &RetryDetails<'_>) -> HookGuards {
-    HookGuards::none()
+#[cold]
+#[inline(never)]
+fn dispatch_success_slow(name: CallableName, attempts: u32, waited: Duration) {
+    let hooks = registry::snapshot();
+    if hooks.is_empty() {
+        return;
+    }
+    name.with(|name| {
+        let details = SuccessDetails { name, attempts, waited };
+        for hook in hooks.iter() {
+            hook.on_success(&details);
+        }
+    });
 }
 
-/// Tells the lifecycle hooks that a loop succeeded after retries.
-pub(crate) fn dispatch_success(_name: CallableName, _details: &SuccessDetails) {}
+/// Tells the hooks that a loop gave up with `error`.
+#[inline]
+pub(crate) fn dispatch_give_up<E: Debug>(
+    name: CallableName,
+    reason: GiveUpReason,
+    attempts: u32,
+    waited: Duration,
+    error: &E,
+) {
+    if registry::no_hooks() {
+        return;
+    }
+    dispatch_give_up_slow(name, reason, attempts, waited, error, core::any::type_name::<E>());
+}
 
-/// Tells the lifecycle hooks that a loop gave up.
-pub(crate) fn dispatch_give_up(_name: CallableName, _details: &GiveUpDetails<'_>) {}
+#[cold]
+#[inline(never)]
+fn dispatch_give_up_slow(
+    name: CallableName,
+    reason: GiveUpReason,
+    attempts: u32,
+    waited: Duration,
+    caused_by: &dyn Debug,
+    error_type: &'static str,
+) {
+    let hooks = registry::snapshot();
+    if hooks.is_empty() {
+        return;
+    }
+    name.with(|name| {
+        let details = GiveUpDetails { name, reason, attempts, waited, caused_by, error: None, error_type };
+        for hook in hooks.iter() {
+            hook.on_give_up(&details);
+        }
+    });
+}

@@ -1,0 +1,145 @@
+//! Values a hook keeps alive across the wait before the next attempt.
+
+use core::fmt;
+
+/// A value a hook returns to keep alive while the loop waits: it is dropped
+/// exactly once, right before the next attempt starts (after the sleep).
+///
+/// This is the Rust form of Python stamina's hooks that return a context
+/// manager: the guard's `Drop` is the context manager's exit. A guard must be
+/// `Send`, because async retry loops hold it across `.await` and their futures
+/// stay `Send`.
+///
+/// **`tracing` spans:** an entered span (`Span::entered`) is `!Send`, and a span
+/// entered on one thread must not be exited on another, so it cannot be a
+/// guard. Keep the [`Span`](https://docs.rs/tracing/latest/tracing/struct.Span.html)
+/// itself alive instead: a span opens when it is created and closes when its
+/// last handle drops, so its lifetime covers exactly the wait, and subscribers
+/// that report span closes (`FmtSpan::CLOSE`) show how long the wait took.
+///
+/// ```
+/// use stamina_core::instrumentation::{HookGuard, RetryDetails};
+///
+/// fn count_waits(details: &RetryDetails<'_>) -> HookGuard {
+///     let started = std::time::Instant::now();
+///     let retry_num = details.retry_num;
+///     HookGuard::on_drop(move || {
+///         eprintln!("retry {retry_num}: waited {:?}", started.elapsed());
+///     })
+/// }
+/// # let _ = count_waits;
+/// ```
+#[must_use = "a guard is dropped at once unless returned from the hook"]
+pub struct HookGuard {
+    value: Option<Box<dyn Send>>,
+}
+
+impl HookGuard {
+    /// No guard: nothing is kept alive, nothing allocated.
+    pub const fn none() -> Self {
+        Self { value: None }
+    }
+
+    /// Keeps `value` alive until right before the next attempt, then drops it.
+    pub fn new<G: Send + 'static>(value: G) -> Self {
+        Self { value: Some(Box::new(value)) }
+    }
+
+    /// Calls `on_drop` right before the next attempt.
+    pub fn on_drop<F: FnOnce() + Send + 'static>(on_drop: F) -> Self {
+        struct OnDrop<F: FnOnce()>(Option<F>);
+        impl<F: FnOnce()> Drop for OnDrop<F> {
+            fn drop(&mut self) {
+                if let Some(f) = self.0.take() {
+                    f();
+                }
+            }
+        }
+        Self::new(OnDrop(Some(on_drop)))
+    }
+
+    /// Whether this guard keeps anything alive.
+    pub const fn is_none(&self) -> bool {
+        self.value.is_none()
+    }
+}
+
+impl Default for HookGuard {
+    fn default() -> Self {
+        Self::none()
+    }
+}
+
+impl fmt::Debug for HookGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.value.is_some() { "HookGuard(Some(..))" } else { "HookGuard(None)" })
+    }
+}
+
+/// What a plain hook (a closure or fn taking `&RetryDetails`) may return:
+/// `()`, a [`HookGuard`], or an `Option<HookGuard>`.
+pub trait IntoHookGuard {
+    /// The guard to keep alive across the wait.
+    fn into_hook_guard(self) -> HookGuard;
+}
+
+impl IntoHookGuard for () {
+    #[inline]
+    fn into_hook_guard(self) -> HookGuard {
+        HookGuard::none()
+    }
+}
+
+impl IntoHookGuard for HookGuard {
+    #[inline]
+    fn into_hook_guard(self) -> HookGuard {
+        self
+    }
+}
+
+impl IntoHookGuard for Option<HookGuard> {
+    #[inline]
+    fn into_hook_guard(self) -> HookGuard {
+        self.unwrap_or_default()
+    }
+}
+
+/// The guards of one scheduled retry, dropped in reverse order of the hooks
+/// that returned them, right before the next attempt.
+///
+/// Not public API: the retry loop holds it between
+/// [`Settled::Wait`](crate::macro_support::Settled) and the next attempt.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct HookGuards {
+    // Allocated only when a hook returns a guard.
+    guards: Vec<HookGuard>,
+}
+
+impl HookGuards {
+    /// No guards; does not allocate.
+    pub const fn none() -> Self {
+        Self { guards: Vec::new() }
+    }
+
+    pub(crate) fn push(&mut self, guard: HookGuard) {
+        if !guard.is_none() {
+            self.guards.push(guard);
+        }
+    }
+}
+
+impl fmt::Debug for HookGuards {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HookGuards").field("len", &self.guards.len()).finish()
+    }
+}
+
+impl Drop for HookGuards {
+    fn drop(&mut self) {
+        // Reverse order, like nested context managers exiting.
+        while let Some(guard) = self.guards.pop() {
+            drop(guard);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The built-in sink for the `metrics` facade.
+
+use metrics::{Unit, counter, describe_counter};
+
+use super::details::{GiveUpDetails, RetryDetails, SuccessDetails};
+use super::guard::HookGuard;
+use super::hook::RetryHook;
+
+/// Counts retries and outcomes through the `metrics` facade, for whichever
+/// exporter the application installed (the same names and labels as
+/// [`PrometheusHook`](super::PrometheusHook)):
+///
+/// - `stamina_retries_total{callable, retry_num, error_type}`
+/// - `stamina_gave_up_total{callable, reason, error_type}`
+/// - `stamina_succeeded_after_retries_total{callable}`
+///
+/// ```
+/// use stamina_core::instrumentation::{MetricsHook, RetryHookFactory, set_on_retry_hooks};
+///
+/// // A factory: the counters are described to the recorder installed by then.
+/// set_on_retry_hooks((RetryHookFactory::new(MetricsHook::new),));
+/// # set_on_retry_hooks(None);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct MetricsHook;
+
+impl MetricsHook {
+    /// The `metrics` sink; describes its counters to the recorder installed now.
+    pub fn new() -> Self {
+        describe_counter!("stamina_retries_total", Unit::Count, "Total number of retries.");
+        describe_counter!(
+            "stamina_gave_up_total",
+            Unit::Count,
+            "Total number of retry loops that gave up and returned an error."
+        );
+        describe_counter!(
+            "stamina_succeeded_after_retries_total",
+            Unit::Count,
+            "Total number of retry loops that succeeded after at least one retry."
+        );
+        Self
+    }
+}
+
+impl RetryHook for MetricsHook {
+    fn on_retry(&self, details: &RetryDetails<'_>) -> HookGuard {
+        counter!(
+            "stamina_retries_total",
+            "callable" => details.name.to_owned(),
+            "retry_num" => details.retry_num.to_string(),
+            "error_type" => details.error_type,
+        )
+        .increment(1);
+        HookGuard::none()
+    }
+
+    fn on_success(&self, details: &SuccessDetails<'_>) {
+        counter!("stamina_succeeded_after_retries_total", "callable" => details.name.to_owned()).increment(1);
+    }
+
+    fn on_give_up(&self, details: &GiveUpDetails<'_>) {
+        counter!(
+            "stamina_gave_up_total",
+            "callable" => details.name.to_owned(),
+            "reason" => details.reason.as_str(),
+            "error_type" => details.error_type,
+        )
+        .increment(1);
+    }
+}

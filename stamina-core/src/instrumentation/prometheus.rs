@@ -1,0 +1,154 @@
+//! The built-in Prometheus sink, on the official `prometheus-client` crate.
+
+use std::sync::LazyLock;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::registry::Registry;
+
+use super::details::{GiveUpDetails, RetryDetails, SuccessDetails};
+use super::guard::HookGuard;
+use super::hook::RetryHook;
+
+/// The labels of `stamina_retries_total`, as in Python stamina.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RetryLabels {
+    /// The retried callable's name.
+    pub callable: String,
+    /// The number of the attempt that failed, as a string (`"1"`, `"2"`, ...).
+    pub retry_num: String,
+    /// The error's type name.
+    pub error_type: String,
+}
+
+/// The labels of `stamina_gave_up_total`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct GaveUpLabels {
+    /// The retried callable's name.
+    pub callable: String,
+    /// `attempts_exhausted`, `timeout` or `not_retryable`.
+    pub reason: String,
+    /// The error's type name.
+    pub error_type: String,
+}
+
+/// The labels of `stamina_succeeded_after_retries_total`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SucceededLabels {
+    /// The retried callable's name.
+    pub callable: String,
+}
+
+/// The process-wide counter families. Like Python stamina's module-global
+/// counter they exist once per process, whichever hooks are installed.
+struct Families {
+    retries: Family<RetryLabels, Counter>,
+    gave_up: Family<GaveUpLabels, Counter>,
+    succeeded: Family<SucceededLabels, Counter>,
+}
+
+static FAMILIES: LazyLock<Families> = LazyLock::new(|| Families {
+    retries: Family::default(),
+    gave_up: Family::default(),
+    succeeded: Family::default(),
+});
+
+/// The counter `stamina_retries_total{callable, retry_num, error_type}` that
+/// the [`PrometheusHook`] increments once per scheduled retry.
+///
+/// The family is shared: the value returned here sees every increment. Register
+/// it (and the lifecycle counters) into your registry with
+/// [`register_prometheus_metrics`].
+pub fn get_prometheus_counter() -> Family<RetryLabels, Counter> {
+    FAMILIES.retries.clone()
+}
+
+/// The counter `stamina_gave_up_total{callable, reason, error_type}`.
+pub fn get_prometheus_gave_up_counter() -> Family<GaveUpLabels, Counter> {
+    FAMILIES.gave_up.clone()
+}
+
+/// The counter `stamina_succeeded_after_retries_total{callable}`.
+pub fn get_prometheus_succeeded_counter() -> Family<SucceededLabels, Counter> {
+    FAMILIES.succeeded.clone()
+}
+
+/// Registers stamina's counters into `registry`: `stamina_retries` (samples
+/// `stamina_retries_total`), `stamina_gave_up` and
+/// `stamina_succeeded_after_retries`. Register them once per registry.
+///
+/// ```
+/// use prometheus_client::registry::Registry;
+/// use stamina_core::instrumentation::register_prometheus_metrics;
+///
+/// let mut registry = Registry::default();
+/// register_prometheus_metrics(&mut registry);
+///
+/// let mut text = String::new();
+/// prometheus_client::encoding::text::encode(&mut text, &registry).unwrap();
+/// assert!(text.contains("# TYPE stamina_retries counter"));
+/// ```
+pub fn register_prometheus_metrics(registry: &mut Registry) {
+    registry.register("stamina_retries", "Total number of retries.", FAMILIES.retries.clone());
+    registry.register(
+        "stamina_gave_up",
+        "Total number of retry loops that gave up and returned an error.",
+        FAMILIES.gave_up.clone(),
+    );
+    registry.register(
+        "stamina_succeeded_after_retries",
+        "Total number of retry loops that succeeded after at least one retry.",
+        FAMILIES.succeeded.clone(),
+    );
+}
+
+/// Counts retries and outcomes in the process-wide Prometheus counters
+/// (see [`get_prometheus_counter`] and [`register_prometheus_metrics`]).
+///
+/// ```
+/// use stamina_core::instrumentation::{PrometheusHook, set_on_retry_hooks};
+///
+/// set_on_retry_hooks((PrometheusHook::new(),));
+/// # set_on_retry_hooks(None);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct PrometheusHook;
+
+impl PrometheusHook {
+    /// The Prometheus sink, on the process-wide counters.
+    pub fn new() -> Self {
+        LazyLock::force(&FAMILIES);
+        Self
+    }
+}
+
+impl RetryHook for PrometheusHook {
+    fn on_retry(&self, details: &RetryDetails<'_>) -> HookGuard {
+        FAMILIES
+            .retries
+            .get_or_create(&RetryLabels {
+                callable: details.name.to_owned(),
+                retry_num: details.retry_num.to_string(),
+                error_type: details.error_type.to_owned(),
+            })
+            .inc();
+        HookGuard::none()
+    }
+
+    fn on_success(&self, details: &SuccessDetails<'_>) {
+        FAMILIES.succeeded.get_or_create(&SucceededLabels { callable: details.name.to_owned() }).inc();
+    }
+
+    fn on_give_up(&self, details: &GiveUpDetails<'_>) {
+        FAMILIES
+            .gave_up
+            .get_or_create(&GaveUpLabels {
+                callable: details.name.to_owned(),
+                reason: details.reason.as_str().to_owned(),
+                error_type: details.error_type.to_owned(),
+            })
+            .inc();
+    }
+}

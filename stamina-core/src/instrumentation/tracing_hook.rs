@@ -1,0 +1,82 @@
+//! The built-in `tracing` sink.
+
+use super::details::{GiveUpDetails, GiveUpReason, RetryDetails, SuccessDetails, rounded_secs};
+use super::guard::HookGuard;
+use super::hook::RetryHook;
+
+/// Emits a `tracing` event, target `stamina`, for every scheduled retry and at
+/// the end of every loop that retried or gave up.
+///
+/// | event (message) | level | fields |
+/// |---|---|---|
+/// | `stamina.retry_scheduled` | WARN | `callable`, `retry_num`, `error_type`, `caused_by`, `wait_for`, `waited_so_far` |
+/// | `stamina.succeeded_after_retries` | INFO | `callable`, `attempts`, `waited` |
+/// | `stamina.gave_up` | WARN (attempts exhausted, timeout); INFO (`not_retryable` after a retry); DEBUG (`not_retryable` on the first attempt) | `callable`, `reason`, `attempts`, `error_type`, `caused_by`, `waited` |
+///
+/// Durations are seconds as `f64`, rounded to two decimals as in Python
+/// stamina; `caused_by` is the error's `Debug` form.
+///
+/// ```
+/// use stamina_core::instrumentation::{TracingHook, set_on_retry_hooks};
+///
+/// set_on_retry_hooks((TracingHook::new(),));
+/// # set_on_retry_hooks(None);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct TracingHook;
+
+impl TracingHook {
+    /// The `tracing` sink.
+    pub const fn new() -> Self {
+        Self
+    }
+}
+
+impl RetryHook for TracingHook {
+    fn on_retry(&self, details: &RetryDetails<'_>) -> HookGuard {
+        tracing::warn!(
+            target: "stamina",
+            callable = details.name,
+            retry_num = details.retry_num,
+            error_type = details.error_type,
+            caused_by = ?details.caused_by,
+            wait_for = rounded_secs(details.wait_for),
+            waited_so_far = rounded_secs(details.waited_so_far),
+            "stamina.retry_scheduled"
+        );
+        HookGuard::none()
+    }
+
+    fn on_success(&self, details: &SuccessDetails<'_>) {
+        tracing::info!(
+            target: "stamina",
+            callable = details.name,
+            attempts = details.attempts,
+            waited = rounded_secs(details.waited),
+            "stamina.succeeded_after_retries"
+        );
+    }
+
+    fn on_give_up(&self, details: &GiveUpDetails<'_>) {
+        macro_rules! gave_up {
+            ($level:ident) => {
+                tracing::$level!(
+                    target: "stamina",
+                    callable = details.name,
+                    reason = details.reason.as_str(),
+                    attempts = details.attempts,
+                    error_type = details.error_type,
+                    caused_by = ?details.caused_by,
+                    waited = rounded_secs(details.waited),
+                    "stamina.gave_up"
+                )
+            };
+        }
+        match details.reason {
+            GiveUpReason::NotRetryable if details.attempts <= 1 => gave_up!(debug),
+            GiveUpReason::NotRetryable => gave_up!(info),
+            _ => gave_up!(warn),
+        }
+    }
+}
