@@ -51,6 +51,8 @@ pub trait RetryResult {
     type Err;
     /// The value as a `Result`.
     fn into_result(self) -> Result<Self::Ok, Self::Err>;
+    /// The value back from a `Result`.
+    fn from_result(result: Result<Self::Ok, Self::Err>) -> Self;
 }
 
 impl<T, E> RetryResult for Result<T, E> {
@@ -59,6 +61,10 @@ impl<T, E> RetryResult for Result<T, E> {
     #[inline]
     fn into_result(self) -> Self {
         self
+    }
+    #[inline]
+    fn from_result(result: Self) -> Self {
+        result
     }
 }
 
@@ -70,6 +76,50 @@ where
     R: RetryResult,
     R::Err: Debug,
     P: Fn(&R::Err) -> D,
+    D: IntoDecision,
+{
+    on
+}
+
+pub use crate::Attempt;
+pub use crate::sleep::Sleeper;
+
+/// Runs one attempt of a sync fn's body. The bound gives the body's closure its
+/// return type `R`, so `?` and `return` inside it know what they produce.
+#[inline(always)]
+pub fn attempt_sync<R, F: FnOnce() -> R>(body: F) -> R {
+    body()
+}
+
+/// Types one attempt of an async fn's body: the bound gives the `async` block
+/// its output type `R`, so `?` and `return` inside it know what they produce.
+#[inline(always)]
+pub fn attempt_async<R, F: Future<Output = R>>(body: F) -> F {
+    body
+}
+
+/// Runs one attempt of a sync `retry_block!`.
+#[inline(always)]
+pub fn block_attempt_sync<T, E, F: FnOnce(Attempt) -> Result<T, E>>(
+    attempt: Attempt,
+    body: F,
+) -> Result<T, E> {
+    body(attempt)
+}
+
+/// Types one attempt of an async `retry_block!` as a `Result`.
+#[inline(always)]
+pub fn block_attempt_async<T, E, F: Future<Output = Result<T, E>>>(body: F) -> F {
+    body
+}
+
+/// Gives `on` the signature `Fn(&E) -> D` from an attempt's outcome, for blocks,
+/// whose error type is only known once the block has been type-checked.
+#[inline]
+pub fn predicate_for_outcome<T, E, P, D>(_outcome: &Result<T, E>, on: P) -> P
+where
+    E: Debug,
+    P: Fn(&E) -> D,
     D: IntoDecision,
 {
     on

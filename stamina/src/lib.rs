@@ -42,6 +42,9 @@ pub use stamina_core::{
 };
 #[doc(inline)]
 pub use stamina_core::{instrumentation, testing};
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use stamina_macros::{retry, retry_block};
 
 /// Not public API: the paths the macros' generated code names. Nothing here
 /// follows semver.

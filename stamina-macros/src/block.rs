@@ -1,0 +1,148 @@
+//! `retry_block!(key = value, ..., |attempt| { ... })`: retries inline code,
+//! handing each run the current `Attempt`, like Python's
+//! `for attempt in stamina.retry_context(...)`.
+//!
+//! The closure's body runs once per attempt inside a closure (sync) or an
+//! `async` block (async), so `?` and `return` end the attempt. A block has no
+//! declared return type, so the `on` predicate gets its argument type from the
+//! first attempt's outcome, after the body has been type-checked.
+
+use darling::Error;
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::parse::Parser as _;
+use syn::{ExprClosure, Ident, Pat};
+
+use crate::args::{Params, RawArgs, check};
+
+pub(crate) fn expand(input: TokenStream) -> TokenStream {
+    let raw = match (|stream: syn::parse::ParseStream<'_>| RawArgs::parse_with(stream, true)).parse2(input) {
+        Ok(raw) => raw,
+        Err(error) => return error.to_compile_error(),
+    };
+    let closure = raw.closure.clone();
+    let (params, mut errors) = check(raw, false);
+    errors.extend(params.require_on(Span::call_site()));
+    let Some(closure) = closure else {
+        errors.push(
+            Error::custom(
+                "`retry_block!` needs the code to retry as a closure after the parameters: \
+                 `retry_block!(on = is_retriable, |attempt| { ... })`",
+            )
+            .with_span(&Span::call_site()),
+        );
+        return Error::multiple(errors).write_errors();
+    };
+    let attempt_pat = match closure.inputs.len() {
+        0 => quote!(_),
+        1 => {
+            let pat: &Pat = &closure.inputs[0];
+            quote!(#pat)
+        }
+        _ => {
+            errors.push(
+                Error::custom("the closure takes one argument, the current attempt: `|attempt| { ... }`")
+                    .with_span(&closure.inputs),
+            );
+            quote!(_)
+        }
+    };
+    if errors.is_empty() {
+        generate(&params, &closure, &attempt_pat)
+    } else {
+        let errors = Error::multiple(errors).write_errors();
+        let fallback = fallback(&params, &closure, &attempt_pat);
+        quote!({ #errors #fallback })
+    }
+}
+
+/// After an error, the body run once, so the surrounding code still type-checks
+/// and the user sees only the macro's errors.
+fn fallback(params: &Params, closure: &ExprClosure, attempt_pat: &TokenStream) -> TokenStream {
+    let private = params.private_path();
+    let body = &closure.body;
+    let first = quote!(#private::RetryState::new(&#private::DEFAULT_POLICY, #private::CallableName::CONTEXT_BLOCK, #private::sync_now).attempt());
+    if closure.asyncness.is_some() {
+        let capture = &closure.capture;
+        quote!(async #capture { let #attempt_pat = #first; #body })
+    } else {
+        quote!(#private::block_attempt_sync(#first, |#attempt_pat| #body))
+    }
+}
+
+fn generate(params: &Params, closure: &ExprClosure, attempt_pat: &TokenStream) -> TokenStream {
+    let private = params.private_path();
+    let policy = params.policy();
+    let on = params.on_expr();
+    let body = &closure.body;
+    let output = &closure.output;
+
+    let policy_var = Ident::new("stamina_policy", Span::mixed_site());
+    let on_var = Ident::new("stamina_on", Span::mixed_site());
+    let predicate_var = Ident::new("stamina_predicate", Span::mixed_site());
+    let state_var = Ident::new("stamina_state", Span::mixed_site());
+    let attempt_var = Ident::new("stamina_attempt", Span::mixed_site());
+    let outcome_var = Ident::new("stamina_outcome", Span::mixed_site());
+    let result_var = Ident::new("stamina_result", Span::mixed_site());
+    let sleeper_var = Ident::new("stamina_sleeper", Span::mixed_site());
+
+    // The predicate is built once, after the first attempt, from that
+    // attempt's outcome: that is when its argument type is known.
+    let predicate = quote! {
+        let #predicate_var = &*#on_var.get_or_insert_with(
+            || #private::predicate_for_outcome(&#outcome_var, #on),
+        );
+    };
+    if closure.asyncness.is_some() {
+        let capture = &closure.capture;
+        quote! {
+            async #capture {
+                let #policy_var = #policy;
+                let #sleeper_var = <#private::DefaultSleeper as #private::Default>::default();
+                let mut #state_var = #private::RetryState::new(
+                    &#policy_var,
+                    #private::CallableName::CONTEXT_BLOCK,
+                    || #private::Sleeper::now(&#sleeper_var),
+                );
+                let mut #on_var = #private::Option::None;
+                loop {
+                    let #attempt_var: #private::Attempt = #state_var.attempt();
+                    let #outcome_var = #private::block_attempt_async(async {
+                        let #attempt_pat = #attempt_var;
+                        #body
+                    })
+                    .await;
+                    #predicate
+                    match #state_var.decide_async(#outcome_var, #predicate_var, &#sleeper_var).await {
+                        #private::ControlFlow::Break(#result_var) => break #result_var,
+                        #private::ControlFlow::Continue(()) => {}
+                    }
+                }
+            }
+        }
+    } else {
+        let capture = &closure.capture;
+        quote! {
+            {
+                let #policy_var = #policy;
+                let mut #state_var = #private::RetryState::new(
+                    &#policy_var,
+                    #private::CallableName::CONTEXT_BLOCK,
+                    #private::sync_now,
+                );
+                let mut #on_var = #private::Option::None;
+                loop {
+                    let #outcome_var = #private::block_attempt_sync(
+                        #state_var.attempt(),
+                        #capture |#attempt_pat| #output #body,
+                    );
+                    #predicate
+                    match #state_var.decide_sync(#outcome_var, #predicate_var) {
+                        #private::ControlFlow::Break(#result_var) => break #result_var,
+                        #private::ControlFlow::Continue(()) => {}
+                    }
+                }
+            }
+        }
+    }
+}

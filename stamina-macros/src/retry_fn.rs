@@ -1,0 +1,308 @@
+//! `#[stamina::retry(...)]`: wraps a fn's body in a retry loop driven by
+//! stamina-core's `RetryState`.
+//!
+//! The signature is re-emitted token for token, so rustdoc and IDEs see the
+//! original fn. The body is emitted once, in its own block, inside a closure
+//! (sync) or an `async` block (async) that runs once per attempt: `?` and
+//! `return` end the attempt, never the loop.
+
+use darling::Error;
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned as _;
+use syn::visit_mut::VisitMut;
+use syn::{AttrStyle, FnArg, Ident, Item, ItemFn, Pat, ReturnType, Type};
+
+use crate::args::{Params, RawArgs, check};
+use crate::consumed::consumed_arguments;
+
+/// Expands the attribute. On any error, the item is emitted unchanged next to
+/// the errors, so the rest of the crate (and the user's IDE) still sees it.
+pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Vec::new();
+    let params = match syn::parse2::<RawArgs>(attr) {
+        Ok(raw) => {
+            let (params, found) = check(raw, true);
+            errors.extend(found);
+            Some(params)
+        }
+        Err(error) => {
+            errors.push(Error::from(error));
+            None
+        }
+    };
+    let function = match syn::parse2::<Item>(item.clone()) {
+        Ok(Item::Fn(function)) => Some(function),
+        Ok(other) => {
+            errors.push(not_a_fn(&other));
+            None
+        }
+        // Not an item rustc would accept either (a fn without a body, a closure
+        // in statement position); say what we need.
+        Err(_) => {
+            errors.push(
+                Error::custom("`#[stamina::retry]` goes on a fn with a body, such as `fn fetch() -> Result<T, E> { ... }`")
+                    .with_span(&item_span(&item)),
+            );
+            None
+        }
+    };
+    if let Some(params) = &params {
+        errors.extend(params.require_on(Span::call_site()));
+    }
+    if let Some(function) = &function {
+        errors.extend(check_signature(function));
+        if let Some(params) = &params {
+            errors.extend(check_clones(function, params));
+        }
+    }
+    match (params, function) {
+        (Some(params), Some(function)) if errors.is_empty() => generate(&params, function),
+        _ => {
+            let errors = Error::multiple(errors).write_errors();
+            quote!(#errors #item)
+        }
+    }
+}
+
+fn item_span(item: &TokenStream) -> Span {
+    item.clone().into_iter().next().map_or_else(Span::call_site, |token| token.span())
+}
+
+fn not_a_fn(item: &Item) -> Error {
+    let what = match item {
+        Item::Struct(_) => "a struct",
+        Item::Enum(_) => "an enum",
+        Item::Impl(_) => "an impl block (put it on the methods inside instead)",
+        Item::Trait(_) => "a trait",
+        Item::Mod(_) => "a module",
+        Item::Const(_) => "a const",
+        Item::Static(_) => "a static",
+        Item::Type(_) => "a type alias",
+        Item::Use(_) => "a `use`",
+        Item::ForeignMod(_) => "an extern block",
+        _ => "this item",
+    };
+    let span = match item {
+        Item::Struct(s) => s.struct_token.span,
+        Item::Enum(e) => e.enum_token.span,
+        Item::Impl(i) => i.impl_token.span,
+        Item::Trait(t) => t.trait_token.span,
+        Item::Mod(m) => m.mod_token.span,
+        Item::Const(c) => c.const_token.span,
+        Item::Static(s) => s.static_token.span,
+        Item::Type(t) => t.type_token.span,
+        _ => item.span(),
+    };
+    Error::custom(format!(
+        "`#[stamina::retry]` goes on a fn that returns a `Result`, not on {what}; \
+         to retry code inline, use `stamina::retry_block!`"
+    ))
+    .with_span(&span)
+}
+
+/// What the signature itself rules out.
+fn check_signature(function: &ItemFn) -> Vec<Error> {
+    let sig = &function.sig;
+    let mut errors = Vec::new();
+    if let Some(constness) = &sig.constness {
+        errors.push(
+            Error::custom(
+                "`#[stamina::retry]` cannot go on a `const fn`: retrying sleeps and reads the clock, which \
+                 a const fn cannot do; remove `const`",
+            )
+            .with_span(constness),
+        );
+    }
+    if let Some(abi) = &sig.abi {
+        errors.push(
+            Error::custom(
+                "`#[stamina::retry]` cannot go on an `extern` fn: retry a Rust fn and call it from the \
+                 extern fn instead",
+            )
+            .with_span(abi),
+        );
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.push(Error::custom("`#[stamina::retry]` cannot go on a variadic fn").with_span(variadic));
+    }
+    if let ReturnType::Default = sig.output {
+        errors.push(
+            Error::custom(format!(
+                "`#[stamina::retry]` needs a fn that returns a `Result`, but `{}` returns `()`: stamina \
+                 retries on errors, so return `Result<T, E>` (or an alias such as `std::io::Result<T>`)",
+                sig.ident
+            ))
+            .with_span(&sig.ident),
+        );
+    }
+    errors
+}
+
+/// The typed arguments by name, with their patterns.
+fn named_arguments(function: &ItemFn) -> impl Iterator<Item = (&Ident, &syn::PatType)> {
+    function.sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(typed) => match &*typed.pat {
+            Pat::Ident(ident) => Some((&ident.ident, typed)),
+            _ => None,
+        },
+        FnArg::Receiver(_) => None,
+    })
+}
+
+/// `clone(...)` must name arguments; arguments moved by the body must be in it.
+fn check_clones(function: &ItemFn, params: &Params) -> Vec<Error> {
+    let mut errors = Vec::new();
+    for ident in &params.clone {
+        if ident == "self" {
+            errors.push(
+                Error::custom(
+                    "`clone(self)` is not supported: take `&self` (or `&mut self`) so each attempt can \
+                     borrow it, or clone inside the body",
+                )
+                .with_span(ident),
+            );
+        } else if !named_arguments(function).any(|(name, _)| name == ident) {
+            errors.push(
+                Error::custom(format!("`clone({ident})` names no argument of `{}`", function.sig.ident))
+                    .with_span(ident),
+            );
+        }
+    }
+    for (ident, typed) in consumed_arguments(function) {
+        if params.clone.iter().any(|cloned| cloned == ident) {
+            continue;
+        }
+        errors.push(
+            Error::custom(format!(
+                "`{ident}` is moved by the retried body, but every attempt needs it again: add \
+                 `clone({ident})` to `#[stamina::retry(...)]` to give each attempt its own clone, \
+                 or take it by reference (`{ident}: &{}`)",
+                typed.ty.to_token_stream()
+            ))
+            .with_span(&typed.pat),
+        );
+    }
+    errors
+}
+
+/// Replaces `impl Trait` with `_`, so a return type can name a local's type.
+struct EraseImplTrait;
+
+impl VisitMut for EraseImplTrait {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::ImplTrait(impl_trait) = ty {
+            *ty = Type::Infer(syn::TypeInfer {
+                attrs: Vec::new(),
+                underscore_token: syn::Token![_](impl_trait.impl_token.span),
+            });
+        } else {
+            syn::visit_mut::visit_type_mut(self, ty);
+        }
+    }
+}
+
+fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
+    let private = params.private_path();
+    let ReturnType::Type(_, return_type) = &function.sig.output else {
+        unreachable!("checked by check_signature")
+    };
+    let mut result_type = (**return_type).clone();
+    EraseImplTrait.visit_type_mut(&mut result_type);
+    let result_span = return_type.span();
+
+    // Each cloned argument is shadowed by a clone at the start of each attempt;
+    // its `mut`, if any, moves to the clone.
+    let mut clones = TokenStream::new();
+    for ident in &params.clone {
+        for input in &mut function.sig.inputs {
+            if let FnArg::Typed(typed) = input {
+                if let Pat::Ident(pat) = &mut *typed.pat {
+                    if &pat.ident == ident {
+                        let mutability = pat.mutability.take();
+                        clones.extend(quote_spanned!(ident.span()=>
+                            let #mutability #ident = #private::Clone::clone(&#ident);
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    let name_text = function.sig.ident.unraw_string();
+    let name = if function.sig.receiver().is_some() {
+        quote!(#private::CallableName::method(::core::any::type_name::<Self>, #name_text))
+    } else {
+        quote!(#private::CallableName::new(::core::concat!(::core::module_path!(), "::", #name_text)))
+    };
+
+    let policy_var = Ident::new("stamina_policy", Span::mixed_site());
+    let on_var = Ident::new("stamina_on", Span::mixed_site());
+    let state_var = Ident::new("stamina_state", Span::mixed_site());
+    let outcome_var = Ident::new("stamina_outcome", Span::mixed_site());
+    let result_var = Ident::new("stamina_result", Span::mixed_site());
+    let sleeper_var = Ident::new("stamina_sleeper", Span::mixed_site());
+
+    let policy = params.policy();
+    let on = params.on_expr();
+    let on_typed = quote_spanned!(result_span=> #private::predicate_for::<#result_type, _, _>(#on));
+    let body = &function.block;
+    let (inner_attrs, outer_attrs): (Vec<_>, Vec<_>) =
+        function.attrs.iter().partition(|attr| matches!(attr.style, AttrStyle::Inner(_)));
+
+    let retry_loop = if function.sig.asyncness.is_some() {
+        quote! {
+            let #sleeper_var = <#private::DefaultSleeper as #private::Default>::default();
+            let mut #state_var = #private::RetryState::new(
+                &#policy_var, #name, || #private::Sleeper::now(&#sleeper_var),
+            );
+            loop {
+                let #outcome_var = #private::attempt_async::<#result_type, _>(async { #clones #body }).await;
+                match #state_var
+                    .decide_async(#private::RetryResult::into_result(#outcome_var), &#on_var, &#sleeper_var)
+                    .await
+                {
+                    #private::ControlFlow::Break(#result_var) => {
+                        return #private::RetryResult::from_result(#result_var);
+                    }
+                    #private::ControlFlow::Continue(()) => {}
+                }
+            }
+        }
+    } else {
+        quote! {
+            let mut #state_var = #private::RetryState::new(&#policy_var, #name, #private::sync_now);
+            loop {
+                let #outcome_var = #private::attempt_sync::<#result_type, _>(|| { #clones #body });
+                match #state_var.decide_sync(#private::RetryResult::into_result(#outcome_var), &#on_var) {
+                    #private::ControlFlow::Break(#result_var) => {
+                        return #private::RetryResult::from_result(#result_var);
+                    }
+                    #private::ControlFlow::Continue(()) => {}
+                }
+            }
+        }
+    };
+    let vis = &function.vis;
+    let sig = &function.sig;
+    quote! {
+        #(#outer_attrs)*
+        #vis #sig {
+            #(#inner_attrs)*
+            let #policy_var = #policy;
+            let #on_var = #on_typed;
+            #retry_loop
+        }
+    }
+}
+
+trait UnrawString {
+    fn unraw_string(&self) -> String;
+}
+
+impl UnrawString for Ident {
+    fn unraw_string(&self) -> String {
+        use syn::ext::IdentExt as _;
+        self.unraw().to_string()
+    }
+}
