@@ -86,20 +86,20 @@ pub use crate::sleep::Sleeper;
 
 /// Runs one attempt of a sync fn's body. The bound gives the body's closure its
 /// return type `R`, so `?` and `return` inside it know what they produce.
-#[inline(always)]
+#[inline]
 pub fn attempt_sync<R, F: FnOnce() -> R>(body: F) -> R {
     body()
 }
 
 /// Types one attempt of an async fn's body: the bound gives the `async` block
 /// its output type `R`, so `?` and `return` inside it know what they produce.
-#[inline(always)]
+#[inline]
 pub fn attempt_async<R, F: Future<Output = R>>(body: F) -> F {
     body
 }
 
 /// Runs one attempt of a sync `retry_block!`.
-#[inline(always)]
+#[inline]
 pub fn block_attempt_sync<T, E, F: FnOnce(Attempt) -> Result<T, E>>(
     attempt: Attempt,
     body: F,
@@ -108,7 +108,7 @@ pub fn block_attempt_sync<T, E, F: FnOnce(Attempt) -> Result<T, E>>(
 }
 
 /// Types one attempt of an async `retry_block!` as a `Result`.
-#[inline(always)]
+#[inline]
 pub fn block_attempt_async<T, E, F: Future<Output = Result<T, E>>>(body: F) -> F {
     body
 }

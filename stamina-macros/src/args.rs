@@ -382,10 +382,8 @@ fn crate_path(expr: &Expr) -> darling::Result<syn::Path> {
 impl Params {
     /// The facade path generated code names the runtime through.
     pub(crate) fn private_path(&self) -> TokenStream {
-        match &self.krate {
-            Some(path) => quote::quote!(#path::__private),
-            None => quote::quote!(::stamina::__private),
-        }
+        let root = self.krate.as_ref().map_or_else(|| quote::quote!(::stamina), |path| quote::quote!(#path));
+        quote::quote!(#root::__private)
     }
 
     /// Errors for a missing `on`, spanned on `span` (the macro call).

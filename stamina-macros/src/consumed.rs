@@ -82,14 +82,12 @@ struct MoveFinder {
 impl MoveFinder {
     /// Records `expr` if it is exactly one of the candidate names.
     fn moves(&mut self, expr: &Expr) {
-        if let Expr::Path(path) = expr {
-            if path.qself.is_none() {
-                if let Some(ident) = path.path.get_ident() {
-                    if self.names.contains(ident) {
-                        self.moved.push(ident.clone());
-                    }
-                }
-            }
+        if let Expr::Path(path) = expr
+            && path.qself.is_none()
+            && let Some(ident) = path.path.get_ident()
+            && self.names.contains(ident)
+        {
+            self.moved.push(ident.clone());
         }
     }
 }

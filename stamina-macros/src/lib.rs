@@ -20,7 +20,7 @@ use proc_macro::TokenStream;
 /// documentation of `retry`.
 #[proc_macro_attribute]
 pub fn retry(attr: TokenStream, item: TokenStream) -> TokenStream {
-    retry_fn::expand(attr.into(), item.into()).into()
+    retry_fn::expand(attr.into(), &item.into()).into()
 }
 
 /// Retries a closure's body inline. See the `stamina` crate's documentation of

@@ -15,7 +15,7 @@ fn nanos_literal(nanos: u64) -> TokenStream {
     let digits = nanos.to_string();
     let mut grouped = String::new();
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('_');
         }
         grouped.push(digit);

@@ -8,7 +8,7 @@
 
 use darling::Error;
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::visit_mut::VisitMut;
 use syn::{AttrStyle, FnArg, Ident, Item, ItemFn, Pat, ReturnType, Type};
@@ -18,7 +18,7 @@ use crate::consumed::consumed_arguments;
 
 /// Expands the attribute. On any error, the item is emitted unchanged next to
 /// the errors, so the rest of the crate (and the user's IDE) still sees it.
-pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn expand(attr: TokenStream, item: &TokenStream) -> TokenStream {
     let mut errors = Vec::new();
     let params = match syn::parse2::<RawArgs>(attr) {
         Ok(raw) => {
@@ -42,7 +42,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         Err(_) => {
             errors.push(
                 Error::custom("`#[stamina::retry]` goes on a fn with a body, such as `fn fetch() -> Result<T, E> { ... }`")
-                    .with_span(&item_span(&item)),
+                    .with_span(&item_span(item)),
             );
             None
         }
@@ -187,11 +187,14 @@ fn check_clones(function: &ItemFn, params: &Params) -> Vec<Error> {
 }
 
 /// Replaces `impl Trait` with `_`, so a return type can name a local's type.
-struct EraseImplTrait;
+struct EraseImplTrait {
+    erased: bool,
+}
 
 impl VisitMut for EraseImplTrait {
     fn visit_type_mut(&mut self, ty: &mut Type) {
         if let Type::ImplTrait(impl_trait) = ty {
+            self.erased = true;
             *ty = Type::Infer(syn::TypeInfer {
                 attrs: Vec::new(),
                 underscore_token: syn::Token![_](impl_trait.impl_token.span),
@@ -202,39 +205,60 @@ impl VisitMut for EraseImplTrait {
     }
 }
 
+/// Each cloned argument is shadowed by a clone at the start of each attempt,
+/// and its `mut`, if any, moves to the clone. The fn first moves the argument
+/// into a local of its own, so the argument counts as used by value (no
+/// `clippy::needless_pass_by_value`). Returns (what the fn does once, what
+/// each attempt does).
+fn clone_arguments(
+    params: &Params,
+    function: &mut ItemFn,
+    private: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    let mut take_ownership = TokenStream::new();
+    let mut clones = TokenStream::new();
+    for ident in &params.clone {
+        for input in &mut function.sig.inputs {
+            if let FnArg::Typed(typed) = input
+                && let Pat::Ident(pat) = &mut *typed.pat
+                && &pat.ident == ident
+            {
+                let mutability = pat.mutability.take();
+                let owned =
+                    format_ident!("stamina_owned_{}", ident.unraw_string(), span = Span::mixed_site());
+                take_ownership.extend(quote!(let #owned = #ident;));
+                clones.extend(quote_spanned!(ident.span()=>
+                    let #mutability #ident = #private::Clone::clone(&#owned);
+                ));
+            }
+        }
+    }
+    (take_ownership, clones)
+}
+
+/// The name hooks see: `module::fn`, or the `Self` type's path and the method
+/// name for fns with a receiver.
+fn callable_name(function: &ItemFn, private: &TokenStream) -> TokenStream {
+    let name_text = function.sig.ident.unraw_string();
+    if function.sig.receiver().is_some() {
+        quote!(#private::CallableName::method(::core::any::type_name::<Self>, #name_text))
+    } else {
+        quote!(#private::CallableName::new(::core::concat!(::core::module_path!(), "::", #name_text)))
+    }
+}
+
 fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
     let private = params.private_path();
     let ReturnType::Type(_, return_type) = &function.sig.output else {
         unreachable!("checked by check_signature")
     };
     let mut result_type = (**return_type).clone();
-    EraseImplTrait.visit_type_mut(&mut result_type);
+    let mut eraser = EraseImplTrait { erased: false };
+    eraser.visit_type_mut(&mut result_type);
     let result_span = return_type.span();
 
-    // Each cloned argument is shadowed by a clone at the start of each attempt;
-    // its `mut`, if any, moves to the clone.
-    let mut clones = TokenStream::new();
-    for ident in &params.clone {
-        for input in &mut function.sig.inputs {
-            if let FnArg::Typed(typed) = input {
-                if let Pat::Ident(pat) = &mut *typed.pat {
-                    if &pat.ident == ident {
-                        let mutability = pat.mutability.take();
-                        clones.extend(quote_spanned!(ident.span()=>
-                            let #mutability #ident = #private::Clone::clone(&#ident);
-                        ));
-                    }
-                }
-            }
-        }
-    }
-
-    let name_text = function.sig.ident.unraw_string();
-    let name = if function.sig.receiver().is_some() {
-        quote!(#private::CallableName::method(::core::any::type_name::<Self>, #name_text))
-    } else {
-        quote!(#private::CallableName::new(::core::concat!(::core::module_path!(), "::", #name_text)))
-    };
+    let (take_ownership, clones) = clone_arguments(params, &mut function, &private);
+    let name = callable_name(&function, &private);
 
     let policy_var = Ident::new("stamina_policy", Span::mixed_site());
     let on_var = Ident::new("stamina_on", Span::mixed_site());
@@ -245,7 +269,21 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
 
     let policy = params.policy();
     let on = params.on_expr();
-    let on_typed = quote_spanned!(result_span=> #private::predicate_for::<#result_type, _, _>(#on));
+    // The predicate gets its argument type from the return type, so closures
+    // infer it. When the return type has an `impl Trait` (erased to `_` here),
+    // the return type alone does not name a type, and the predicate is typed
+    // from the first attempt's outcome instead, as in `retry_block!`.
+    let (on_setup, on_after_attempt) = if eraser.erased {
+        (
+            quote!(let mut #on_var = #private::Option::None;),
+            quote!(let #on_var = &*#on_var.get_or_insert_with(|| #private::predicate_for_outcome(&#outcome_var, #on));),
+        )
+    } else {
+        (
+            quote_spanned!(result_span=> let #on_var = &#private::predicate_for::<#result_type, _, _>(#on);),
+            TokenStream::new(),
+        )
+    };
     let body = &function.block;
     let (inner_attrs, outer_attrs): (Vec<_>, Vec<_>) =
         function.attrs.iter().partition(|attr| matches!(attr.style, AttrStyle::Inner(_)));
@@ -257,10 +295,11 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
                 &#policy_var, #name, || #private::Sleeper::now(&#sleeper_var),
             );
             loop {
-                let #outcome_var = #private::attempt_async::<#result_type, _>(async { #clones #body }).await;
-                match #state_var
-                    .decide_async(#private::RetryResult::into_result(#outcome_var), &#on_var, &#sleeper_var)
-                    .await
+                let #outcome_var = #private::RetryResult::into_result(
+                    #private::attempt_async::<#result_type, _>(async { #clones #body }).await,
+                );
+                #on_after_attempt
+                match #state_var.decide_async(#outcome_var, #on_var, &#sleeper_var).await
                 {
                     #private::ControlFlow::Break(#result_var) => {
                         return #private::RetryResult::from_result(#result_var);
@@ -273,8 +312,11 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
         quote! {
             let mut #state_var = #private::RetryState::new(&#policy_var, #name, #private::sync_now);
             loop {
-                let #outcome_var = #private::attempt_sync::<#result_type, _>(|| { #clones #body });
-                match #state_var.decide_sync(#private::RetryResult::into_result(#outcome_var), &#on_var) {
+                let #outcome_var = #private::RetryResult::into_result(
+                    #private::attempt_sync::<#result_type, _>(|| { #clones #body }),
+                );
+                #on_after_attempt
+                match #state_var.decide_sync(#outcome_var, #on_var) {
                     #private::ControlFlow::Break(#result_var) => {
                         return #private::RetryResult::from_result(#result_var);
                     }
@@ -289,8 +331,9 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
         #(#outer_attrs)*
         #vis #sig {
             #(#inner_attrs)*
+            #take_ownership
             let #policy_var = #policy;
-            let #on_var = #on_typed;
+            #on_setup
             #retry_loop
         }
     }

@@ -51,6 +51,7 @@ pub use stamina_macros::{retry, retry_block};
 #[doc(hidden)]
 pub mod __private {
     pub use core::clone::Clone;
+    pub use core::default::Default;
     pub use core::ops::ControlFlow;
     pub use core::option::Option;
     pub use core::result::Result;

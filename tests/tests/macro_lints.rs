@@ -1,0 +1,200 @@
+//! The code `#[stamina::retry]` and `retry_block!` generate is warning-free in a
+//! crate that denies all warnings, `clippy::all` and `clippy::pedantic`, for
+//! every kind of fn the attribute supports. `cargo clippy --all-targets` on this
+//! file is the test; the `#[test]`s check that it also runs.
+#![deny(warnings, clippy::all, clippy::pedantic)]
+
+use std::fmt;
+use std::time::Duration;
+
+/// An error with a retryable and a final variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// Worth another try.
+    Unavailable,
+    /// Not worth another try.
+    NotFound,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Unavailable => "unavailable",
+            Self::NotFound => "not found",
+        })
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+fn is_retriable(error: &ApiError) -> bool {
+    matches!(error, ApiError::Unavailable)
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+#[stamina::retry(on = is_retriable, attempts = 3, timeout = "30s", wait_initial = "10ms")]
+fn free_sync(x: u32) -> Result<u32, ApiError> {
+    if x == 0 {
+        return Err(ApiError::NotFound);
+    }
+    Ok(x)
+}
+
+#[stamina::retry(on = is_retriable, attempts = None, timeout = None)]
+async fn free_async(x: u32) -> ApiResult<u32> {
+    tokio::task::yield_now().await;
+    Ok(x + 1)
+}
+
+/// Documented, public, `#[must_use]`.
+///
+/// # Errors
+///
+/// Never.
+#[must_use = "the result says whether it worked"]
+#[stamina::retry(on = |e: &ApiError| *e == ApiError::Unavailable, attempts = 2, wait_exp_base = 1.5)]
+pub fn documented(text: &str) -> ApiResult<usize> {
+    Ok(text.len())
+}
+
+#[stamina::retry(on = |e| e.kind() == std::io::ErrorKind::Interrupted, attempts = 2, wait_max = Duration::ZERO)]
+fn io_alias(path: &std::path::Path) -> std::io::Result<u64> {
+    Ok(path.as_os_str().len() as u64)
+}
+
+#[stamina::retry(on = types(std::io::Error, ApiError), attempts = 2, wait_max = 0)]
+fn boxed_error() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    Ok(())
+}
+
+#[stamina::retry(on = |e: &anyhow::Error| e.is::<ApiError>(), attempts = 2, wait_max = 0)]
+fn anyhow_result() -> anyhow::Result<u8> {
+    Ok(1)
+}
+
+#[stamina::retry(on = is_retriable, attempts = 2)]
+fn generic<'a, T, U: Clone>(items: &'a [T], extra: impl AsRef<str>, _u: &U) -> Result<&'a T, ApiError>
+where
+    T: fmt::Debug,
+{
+    let _ = extra.as_ref().len();
+    items.first().ok_or(ApiError::NotFound)
+}
+
+#[stamina::retry(on = is_retriable, attempts = 2)]
+fn returns_impl_trait(x: u32) -> Result<impl fmt::Display, ApiError> {
+    Ok(x)
+}
+
+#[stamina::retry(on = is_retriable, attempts = 2, clone(payload, name))]
+fn consumes(payload: Vec<u8>, mut name: String) -> ApiResult<usize> {
+    name.push('!');
+    Ok(payload.into_iter().map(usize::from).sum::<usize>() + name.len())
+}
+
+/// A client with state.
+#[derive(Debug, Default)]
+pub struct Client {
+    calls: u32,
+    timeout: Duration,
+}
+
+impl Client {
+    #[stamina::retry(on = is_retriable, attempts = 3, wait_max = 0)]
+    fn get(&self, key: &str) -> ApiResult<String> {
+        Ok(format!("{key}:{}", self.calls))
+    }
+
+    #[stamina::retry(on = is_retriable, attempts = 3, wait_max = 0, timeout = self.timeout)]
+    fn bump(&mut self) -> ApiResult<u32> {
+        self.calls += 1;
+        if self.calls < 2 {
+            return Err(ApiError::Unavailable);
+        }
+        Ok(self.calls)
+    }
+
+    #[stamina::retry(on = is_retriable, attempts = 3, wait_max = 0)]
+    async fn bump_async(&mut self) -> ApiResult<u32> {
+        self.calls += 1;
+        tokio::task::yield_now().await;
+        if self.calls < 2 {
+            Err(ApiError::Unavailable)?;
+        }
+        Ok(self.calls)
+    }
+
+    #[stamina::retry(on = is_retriable, attempts = 1)]
+    fn into_calls(self) -> ApiResult<u32> {
+        Ok(self.calls)
+    }
+}
+
+/// A fetcher.
+pub trait Fetch {
+    /// Fetches.
+    ///
+    /// # Errors
+    ///
+    /// When the server is unavailable.
+    fn fetch(&self) -> ApiResult<u8>;
+}
+
+impl Fetch for Client {
+    #[stamina::retry(on = is_retriable, attempts = 2)]
+    fn fetch(&self) -> ApiResult<u8> {
+        Ok(u8::try_from(self.calls).unwrap_or(u8::MAX))
+    }
+}
+
+fn assert_send<T: Send>(value: T) -> T {
+    value
+}
+
+#[test]
+fn everything_runs() {
+    assert_eq!(free_sync(2), Ok(2));
+    assert_eq!(documented("abc"), Ok(3));
+    assert_eq!(io_alias(std::path::Path::new("ab")).unwrap(), 2);
+    assert!(boxed_error().is_ok());
+    assert_eq!(anyhow_result().unwrap(), 1);
+    assert_eq!(generic(&[1, 2], "x", &()), Ok(&1));
+    assert_eq!(returns_impl_trait(4).unwrap().to_string(), "4");
+    assert_eq!(consumes(vec![1, 2], "ab".to_owned()), Ok(6));
+    let mut client = Client { calls: 0, timeout: Duration::from_secs(1) };
+    assert_eq!(client.bump(), Ok(2));
+    assert_eq!(client.get("k").unwrap(), "k:2");
+    assert_eq!(client.fetch(), Ok(2));
+    assert_eq!(client.into_calls(), Ok(2));
+}
+
+#[tokio::test]
+async fn async_fns_run_and_are_send() {
+    assert_eq!(assert_send(free_async(1)).await, Ok(2));
+    let mut client = Client::default();
+    assert_eq!(assert_send(client.bump_async()).await, Ok(2));
+}
+
+#[test]
+fn blocks_run() {
+    let mut seen = Vec::new();
+    let value = stamina::retry_block!(on = is_retriable, attempts = 3, wait_max = 0, |attempt| {
+        seen.push(attempt.num());
+        if attempt.num() < 2 {
+            return Err(ApiError::Unavailable);
+        }
+        Ok::<_, ApiError>(attempt.num())
+    });
+    assert_eq!(value, Ok(2));
+    assert_eq!(seen, [1, 2]);
+}
+
+#[tokio::test]
+async fn async_blocks_run_and_are_send() {
+    let block = stamina::retry_block!(on = |e: &ApiError| is_retriable(e), attempts = 2, async |attempt| {
+        tokio::task::yield_now().await;
+        Ok::<u32, ApiError>(attempt.num())
+    });
+    assert_eq!(assert_send(block).await, Ok(1));
+}
