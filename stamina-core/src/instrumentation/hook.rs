@@ -177,10 +177,11 @@ impl fmt::Debug for InstalledHook {
     }
 }
 
-/// Builds a hook lazily: on the first scheduled retry (or the first
-/// [`get_on_retry_hooks`](super::get_on_retry_hooks)) after it was installed,
-/// exactly once even when several threads retry at the same moment. Heavy
-/// set-up (a client, a metric registration) costs nothing until a retry needs it.
+/// Builds a hook lazily: on the first event after it was installed (the first
+/// scheduled retry, or the first loop that gives up) or the first
+/// [`get_on_retry_hooks`](super::get_on_retry_hooks), exactly once even when
+/// several threads retry at the same moment. Heavy set-up (a client, a metric
+/// registration) costs nothing while calls succeed at once.
 ///
 /// As in Python stamina, each [`set_on_retry_hooks`](super::set_on_retry_hooks)
 /// resets the hooks, so a factory builds again after the next `set`.
