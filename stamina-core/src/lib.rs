@@ -28,6 +28,8 @@ mod context;
 mod decision;
 mod engine;
 mod error_types;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod instrumentation;
 mod params;
 mod policy;
