@@ -90,15 +90,16 @@ pub fn get_prometheus_succeeded_counter() -> Family<SucceededLabels, Counter> {
 /// assert!(text.contains("# TYPE stamina_retries counter"));
 /// ```
 pub fn register_prometheus_metrics(registry: &mut Registry) {
-    registry.register("stamina_retries", "Total number of retries.", FAMILIES.retries.clone());
+    // `prometheus-client` ends help texts with a period itself.
+    registry.register("stamina_retries", "Total number of retries", FAMILIES.retries.clone());
     registry.register(
         "stamina_gave_up",
-        "Total number of retry loops that gave up and returned an error.",
+        "Total number of retry loops that gave up and returned an error",
         FAMILIES.gave_up.clone(),
     );
     registry.register(
         "stamina_succeeded_after_retries",
-        "Total number of retry loops that succeeded after at least one retry.",
+        "Total number of retry loops that succeeded after at least one retry",
         FAMILIES.succeeded.clone(),
     );
 }
