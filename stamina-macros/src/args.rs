@@ -251,20 +251,26 @@ fn is_none(expr: &Expr) -> bool {
     matches!(expr, Expr::Path(path) if path.qself.is_none() && path.path.is_ident("None"))
 }
 
-/// `-literal`: always wrong for our parameters.
-fn negative_literal(expr: &Expr) -> bool {
-    matches!(expr, Expr::Unary(unary) if matches!(unary.op, UnOp::Neg(_)) && matches!(unwrap_groups((*unary.expr).clone()), Expr::Lit(_)))
+/// `-literal`, always wrong for our parameters: the literal, to span the error on.
+fn negative_literal(expr: &Expr) -> Option<Expr> {
+    match expr {
+        Expr::Unary(unary) if matches!(unary.op, UnOp::Neg(_)) => {
+            let inner = unwrap_groups((*unary.expr).clone());
+            matches!(inner, Expr::Lit(_)).then_some(inner)
+        }
+        _ => None,
+    }
 }
 
 fn attempts(expr: Expr) -> darling::Result<Value<Option<u32>>> {
     if is_none(&expr) {
         return Ok(Value::Const(None));
     }
-    if negative_literal(&expr) {
+    if let Some(literal) = negative_literal(&expr) {
         return Err(Error::custom(
             "`attempts` cannot be negative: it counts all attempts including the first; use `attempts = None` for no limit",
         )
-        .with_span(&expr));
+        .with_span(&literal));
     }
     match &expr {
         Expr::Lit(lit) => match &lit.lit {
@@ -292,8 +298,11 @@ fn attempts(expr: Expr) -> darling::Result<Value<Option<u32>>> {
 
 /// A duration literal in nanoseconds, or `None` when `expr` is not a literal.
 fn duration_literal(expr: &Expr, name: &str) -> darling::Result<Option<u64>> {
-    if negative_literal(expr) {
-        return Err(Error::custom(format!("`{name}` cannot be negative")).with_span(expr));
+    if let Some(literal) = negative_literal(expr) {
+        return Err(Error::custom(format!(
+            "`{name}` cannot be negative: write a duration such as \"100ms\" or 0.1"
+        ))
+        .with_span(&literal));
     }
     let Expr::Lit(lit) = expr else { return Ok(None) };
     let parsed = match &lit.lit {
@@ -338,9 +347,9 @@ fn wait(expr: Expr, name: &str) -> darling::Result<Value<u64>> {
 
 fn exp_base(expr: Expr) -> darling::Result<Value<f64>> {
     const HINT: &str = "use 2.0 for doubling waits or 1.0 for constant waits";
-    if negative_literal(&expr) {
+    if let Some(literal) = negative_literal(&expr) {
         return Err(
-            Error::custom(format!("`wait_exp_base` must be greater than zero: {HINT}")).with_span(&expr)
+            Error::custom(format!("`wait_exp_base` must be greater than zero: {HINT}")).with_span(&literal)
         );
     }
     let Expr::Lit(lit) = &expr else { return Ok(Value::Expr(Box::new(expr))) };
@@ -384,6 +393,15 @@ impl Params {
     pub(crate) fn private_path(&self) -> TokenStream {
         let root = self.krate.as_ref().map_or_else(|| quote::quote!(::stamina), |path| quote::quote!(#path));
         quote::quote!(#root::__private)
+    }
+
+    /// Where `on`'s value was written.
+    pub(crate) fn on_span(&self) -> Span {
+        match &self.on {
+            Some(OnArg::Expr(expr)) => syn::spanned::Spanned::span(&**expr),
+            Some(OnArg::Types(_, span)) => *span,
+            None => Span::call_site(),
+        }
     }
 
     /// Errors for a missing `on`, spanned on `span` (the macro call).

@@ -37,9 +37,21 @@ pub(crate) fn expand(attr: TokenStream, item: &TokenStream) -> TokenStream {
             errors.push(not_a_fn(&other));
             None
         }
-        // Not an item rustc would accept either (a fn without a body, a closure
-        // in statement position); say what we need.
+        // Not an item (a closure, where rustc has already said that attributes
+        // on expressions are unstable), or a fn without a body.
         Err(_) => {
+            if matches!(syn::parse2::<syn::Expr>(item.clone()), Ok(syn::Expr::Closure(_))) {
+                errors.push(
+                    Error::custom(
+                        "`#[stamina::retry]` goes on a fn, not a closure: to retry a closure's code, use \
+                         `stamina::retry_block!(on = ..., |attempt| { ... })`",
+                    )
+                    .with_span(&item_span(item)),
+                );
+                // In expression position: keep the closure an expression.
+                let errors = Error::multiple(errors).write_errors();
+                return quote!({ #errors; #item });
+            }
             errors.push(
                 Error::custom("`#[stamina::retry]` goes on a fn with a body, such as `fn fetch() -> Result<T, E> { ... }`")
                     .with_span(&item_span(item)),
@@ -178,7 +190,7 @@ fn check_clones(function: &ItemFn, params: &Params) -> Vec<Error> {
                 "`{ident}` is moved by the retried body, but every attempt needs it again: add \
                  `clone({ident})` to `#[stamina::retry(...)]` to give each attempt its own clone, \
                  or take it by reference (`{ident}: &{}`)",
-                typed.ty.to_token_stream()
+                compact(&typed.ty.to_token_stream().to_string())
             ))
             .with_span(&typed.pat),
         );
@@ -288,6 +300,13 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
     let (inner_attrs, outer_attrs): (Vec<_>, Vec<_>) =
         function.attrs.iter().partition(|attr| matches!(attr.style, AttrStyle::Inner(_)));
 
+    // A return type that is not a `Result` is reported on the return type.
+    let into_result = quote_spanned!(result_span=> #private::RetryResult::into_result);
+    let from_result = quote_spanned!(result_span=> #private::RetryResult::from_result);
+    // A predicate of the wrong type is reported at `on`, here too.
+    let on_span = params.on_span();
+    let decide_sync = quote_spanned!(on_span=> #state_var.decide_sync);
+    let decide_async = quote_spanned!(on_span=> #state_var.decide_async);
     let retry_loop = if function.sig.asyncness.is_some() {
         quote! {
             let #sleeper_var = <#private::DefaultSleeper as #private::Default>::default();
@@ -295,14 +314,14 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
                 &#policy_var, #name, || #private::Sleeper::now(&#sleeper_var),
             );
             loop {
-                let #outcome_var = #private::RetryResult::into_result(
+                let #outcome_var = #into_result(
                     #private::attempt_async::<#result_type, _>(async { #clones #body }).await,
                 );
                 #on_after_attempt
-                match #state_var.decide_async(#outcome_var, #on_var, &#sleeper_var).await
+                match #decide_async(#outcome_var, #on_var, &#sleeper_var).await
                 {
                     #private::ControlFlow::Break(#result_var) => {
-                        return #private::RetryResult::from_result(#result_var);
+                        return #from_result(#result_var);
                     }
                     #private::ControlFlow::Continue(()) => {}
                 }
@@ -312,13 +331,13 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
         quote! {
             let mut #state_var = #private::RetryState::new(&#policy_var, #name, #private::sync_now);
             loop {
-                let #outcome_var = #private::RetryResult::into_result(
+                let #outcome_var = #into_result(
                     #private::attempt_sync::<#result_type, _>(|| { #clones #body }),
                 );
                 #on_after_attempt
-                match #state_var.decide_sync(#outcome_var, #on_var) {
+                match #decide_sync(#outcome_var, #on_var) {
                     #private::ControlFlow::Break(#result_var) => {
-                        return #private::RetryResult::from_result(#result_var);
+                        return #from_result(#result_var);
                     }
                     #private::ControlFlow::Continue(()) => {}
                 }
@@ -348,4 +367,9 @@ impl UnrawString for Ident {
         use syn::ext::IdentExt as _;
         self.unraw().to_string()
     }
+}
+
+/// `Vec < u8 >` as a user would write it: `Vec<u8>`.
+fn compact(tokens: &str) -> String {
+    tokens.replace(" < ", "<").replace("< ", "<").replace(" >", ">").replace("& ", "&").replace(" ,", ",")
 }
