@@ -45,6 +45,12 @@ pub(crate) fn draw_jitter(max: Duration) -> Duration {
 
 /// The wait after failed attempt `attempt`, with a fresh jitter.
 pub(crate) fn jittered_backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    // Once the exponential term alone reaches the cap, jitter cannot change the
+    // result: skip drawing it (the RNG is the costliest part of a retry).
+    let floor = backoff_with_jitter(policy, attempt, Duration::ZERO);
+    if floor >= policy.get_wait_max() {
+        return floor;
+    }
     backoff_with_jitter(policy, attempt, draw_jitter(policy.get_wait_jitter()))
 }
 

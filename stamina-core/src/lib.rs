@@ -24,6 +24,7 @@ mod async_caller;
 mod attempt;
 mod backoff;
 mod caller;
+mod clock;
 mod context;
 mod decision;
 mod engine;

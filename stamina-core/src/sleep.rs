@@ -12,8 +12,9 @@ use std::time::Instant;
 ///
 /// Implemented by [`TokioSleeper`] (feature `tokio`, the default) and by any
 /// `Fn(Duration) -> impl Future<Output = ()>` (a closure or fn), which measures
-/// time with `std::time::Instant`. Implement it yourself to run on another
-/// executor:
+/// time on the coarse monotonic clock (a few nanoseconds a read, with a
+/// resolution of 1 to 4 ms: plenty for timeouts of seconds). Implement it
+/// yourself to run on another executor:
 ///
 /// ```
 /// use std::time::{Duration, Instant};
@@ -57,12 +58,16 @@ where
     }
 
     fn now(&self) -> Instant {
-        Instant::now()
+        crate::clock::coarse_now()
     }
 }
 
-/// Sleeps on tokio's timer and reads tokio's clock, so paused time
-/// (`#[tokio::test(start_paused = true)]`) is honoured by waits and timeouts.
+/// Sleeps on tokio's timer, so paused time (`#[tokio::test(start_paused =
+/// true)]`) drives the waits.
+///
+/// Its clock is the coarse monotonic clock, unless the `test-util` feature is
+/// enabled: then it reads tokio's clock, so paused time drives timeouts too.
+/// Enable `test-util` in your dev-dependencies, as you do tokio's.
 #[cfg(feature = "tokio")]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TokioSleeper;
@@ -76,7 +81,10 @@ impl Sleeper for TokioSleeper {
     }
 
     fn now(&self) -> Instant {
-        tokio::time::Instant::now().into_std()
+        #[cfg(feature = "test-util")]
+        return tokio::time::Instant::now().into_std();
+        #[cfg(not(feature = "test-util"))]
+        return crate::clock::coarse_now();
     }
 }
 
