@@ -108,6 +108,7 @@ fn generate(params: &Params, closure: &ExprClosure, attempt_pat: &TokenStream) -
                 loop {
                     let #attempt_var: #private::Attempt = #state_var.attempt();
                     let #outcome_var = #private::block_attempt_async(async {
+                        #[allow(clippy::no_effect_underscore_binding)]
                         let #attempt_pat = #attempt_var;
                         #body
                     })
