@@ -1,1 +1,181 @@
-fn main() {}
+//! What a retry wrapper costs, side by side with its peers, in one run.
+//!
+//! Every case wraps the same tiny operation. "success" runs it once; "retry3"
+//! fails three times with zero waits, then succeeds. Async futures are polled
+//! once with a no-op waker: with no real waits they complete on the first poll,
+//! so the numbers are the libraries' own overhead, without an executor's.
+//!
+//! Run: `cargo bench -p stamina --bench overhead`. Compare each library with
+//! `bare` of the same group (the operation alone, or a hand-written loop).
+
+use std::cell::Cell;
+use std::future::Future;
+use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+#[derive(Debug)]
+struct Transient;
+
+/// The operation: fails while `failures` is above zero, counting down.
+#[inline(never)]
+fn operation(failures: &Cell<u32>) -> Result<u64, Transient> {
+    let left = failures.get();
+    if left > 0 {
+        failures.set(left - 1);
+        Err(Transient)
+    } else {
+        Ok(black_box(42))
+    }
+}
+
+#[inline(never)]
+async fn async_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
+    operation(failures)
+}
+
+fn retryable(_: &Transient) -> bool {
+    true
+}
+
+/// Polls `future` once; it must be ready.
+fn poll_once<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("the benchmarked future must not wait"),
+    }
+}
+
+fn zero_wait_backon() -> backon::ExponentialBuilder {
+    backon::ExponentialBuilder::default().with_min_delay(Duration::ZERO).with_max_delay(Duration::ZERO).with_max_times(9)
+}
+
+fn sync_cases(c: &mut Criterion, group_name: &str, failures: u32) {
+    let mut group = c.benchmark_group(group_name);
+    let left = Cell::new(0);
+
+    group.bench_function("bare", |b| {
+        b.iter(|| {
+            left.set(failures);
+            loop {
+                if let Ok(value) = operation(&left) {
+                    break black_box(value);
+                }
+            }
+        });
+    });
+    group.bench_function("backon", |b| {
+        use backon::BlockingRetryable;
+        b.iter(|| {
+            left.set(failures);
+            black_box(
+                (|| operation(&left)).retry(zero_wait_backon()).sleep(|_| {}).when(retryable).call().unwrap(),
+            )
+        });
+    });
+    let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO);
+    group.bench_function("stamina_caller", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(caller.call(retryable, || operation(&left)).unwrap())
+        });
+    });
+    let context = stamina::retry_context(retryable).wait_max(Duration::ZERO);
+    group.bench_function("stamina_retry_context", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(context.call(|_| operation(&left)).unwrap())
+        });
+    });
+    group.finish();
+}
+
+fn async_cases(c: &mut Criterion, group_name: &str, failures: u32) {
+    let mut group = c.benchmark_group(group_name);
+    let left = Cell::new(0);
+
+    group.bench_function("bare", |b| {
+        b.iter(|| {
+            left.set(failures);
+            poll_once(async {
+                loop {
+                    if let Ok(value) = async_operation(&left).await {
+                        break black_box(value);
+                    }
+                }
+            })
+        });
+    });
+    group.bench_function("backon", |b| {
+        use backon::Retryable;
+        b.iter(|| {
+            left.set(failures);
+            black_box(
+                poll_once(
+                    (|| async_operation(&left))
+                        .retry(zero_wait_backon())
+                        .sleep(|_| std::future::ready(()))
+                        .when(retryable),
+                )
+                .unwrap(),
+            )
+        });
+    });
+    if failures == 0 {
+        group.bench_function("tokio_retry", |b| {
+            b.iter(|| {
+                left.set(failures);
+                let strategy = tokio_retry::strategy::ExponentialBackoff::from_millis(10).take(9);
+                black_box(
+                    poll_once(tokio_retry::RetryIf::start(strategy, || async_operation(&left), retryable)).unwrap(),
+                )
+            });
+        });
+    }
+    let caller = stamina::AsyncRetryingCaller::new().wait_max(Duration::ZERO);
+    group.bench_function("stamina_caller", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(poll_once(caller.call(retryable, || async_operation(&left))).unwrap())
+        });
+    });
+    let context = stamina::retry_context(retryable).wait_max(Duration::ZERO);
+    group.bench_function("stamina_retry_context", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(poll_once(context.call_async(|_| async_operation(&left))).unwrap())
+        });
+    });
+    group.finish();
+}
+
+fn testing_mode(c: &mut Criterion) {
+    // Default waits (100 ms and up) that testing mode must skip entirely: three
+    // failures cost microseconds, not milliseconds.
+    let mut group = c.benchmark_group("testing_mode_retry3_async");
+    let left = Cell::new(0);
+    let caller = stamina::AsyncRetryingCaller::new();
+    let _testing = stamina::testing::local_testing(Some(stamina::testing::TestMode::new(4)));
+    group.bench_function("stamina_caller", |b| {
+        b.iter(|| {
+            left.set(3);
+            black_box(poll_once(caller.call(retryable, || async_operation(&left))).unwrap())
+        });
+    });
+    group.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    sync_cases(c, "success_sync", 0);
+    sync_cases(c, "retry3_sync", 3);
+    async_cases(c, "success_async", 0);
+    async_cases(c, "retry3_async", 3);
+    testing_mode(c);
+}
+
+criterion_group!(overhead, benches);
+criterion_main!(overhead);
