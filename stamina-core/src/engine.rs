@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use crate::backoff::{backoff_with_jitter, jittered_backoff};
 use crate::decision::{Decision, IntoDecision, decide};
-use crate::instrumentation::{self, GiveUpReason, HookGuards};
+use crate::instrumentation::{self, ErrorView, GiveUpReason, HookGuards, NoErrorView};
 use crate::sleep::Sleeper;
 use crate::switches::{Mode, current_mode};
 use crate::{Attempt, CallableName, RetryPolicy};
@@ -23,7 +23,7 @@ use crate::{Attempt, CallableName, RetryPolicy};
 /// `stamina::__private`.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct RetryState<'p> {
+pub struct RetryState<'p, V = NoErrorView> {
     policy: &'p RetryPolicy,
     name: CallableName,
     mode: Mode,
@@ -32,6 +32,8 @@ pub struct RetryState<'p> {
     /// When the first attempt started; only taken when a timeout applies.
     started: Option<Instant>,
     waited: Duration,
+    /// Shows the error to hooks as `&dyn Error` where the loop's creator knew how.
+    error_view: V,
 }
 
 /// What the loop does after an attempt.
@@ -54,8 +56,19 @@ impl<'p> RetryState<'p> {
             Mode::Normal if policy.get_timeout().is_some() => Some(now()),
             _ => None,
         };
-        Self { policy, name, mode, num: 1, started, waited: Duration::ZERO }
+        Self { policy, name, mode, num: 1, started, waited: Duration::ZERO, error_view: NoErrorView }
     }
+
+    /// Shows the errors of this loop to hooks through `error_view` (the macros
+    /// pass `macro_support::error_view::<E>()`).
+    #[inline]
+    pub fn error_view<V>(self, error_view: V) -> RetryState<'p, V> {
+        let Self { policy, name, mode, num, started, waited, error_view: NoErrorView } = self;
+        RetryState { policy, name, mode, num, started, waited, error_view }
+    }
+}
+
+impl<V> RetryState<'_, V> {
 
     /// The attempt about to run.
     #[inline]
@@ -80,6 +93,7 @@ impl<'p> RetryState<'p> {
     ) -> Settled<T, E>
     where
         E: Debug,
+        V: ErrorView<E>,
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
@@ -111,6 +125,7 @@ impl<'p> RetryState<'p> {
     ) -> Option<(Duration, HookGuards)>
     where
         E: Debug,
+        V: ErrorView<E>,
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
@@ -133,15 +148,20 @@ impl<'p> RetryState<'p> {
         {
             return self.give_up(GiveUpReason::Timeout, error);
         }
-        let guards = instrumentation::dispatch_retry(self.name, self.num, wait, self.waited, error);
+        let error_view = self.error_view.view(error);
+        let guards = instrumentation::dispatch_retry(self.name, self.num, wait, self.waited, error, error_view);
         self.waited = self.waited.saturating_add(wait);
         self.num = self.num.saturating_add(1);
         Some((wait, guards))
     }
 
     #[cold]
-    fn give_up<E: Debug>(&self, reason: GiveUpReason, error: &E) -> Option<(Duration, HookGuards)> {
-        instrumentation::dispatch_give_up(self.name, reason, self.num, self.waited, error);
+    fn give_up<E: Debug>(&self, reason: GiveUpReason, error: &E) -> Option<(Duration, HookGuards)>
+    where
+        V: ErrorView<E>,
+    {
+        let error_view = self.error_view.view(error);
+        instrumentation::dispatch_give_up(self.name, reason, self.num, self.waited, error, error_view);
         None
     }
 
@@ -151,6 +171,7 @@ impl<'p> RetryState<'p> {
     pub fn decide_sync<T, E, P, D>(&mut self, outcome: Result<T, E>, on: &P) -> ControlFlow<Result<T, E>>
     where
         E: Debug,
+        V: ErrorView<E>,
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
@@ -177,6 +198,7 @@ impl<'p> RetryState<'p> {
     ) -> ControlFlow<Result<T, E>>
     where
         E: Debug,
+        V: ErrorView<E>,
         P: Fn(&E) -> D,
         D: IntoDecision,
         S: Sleeper,

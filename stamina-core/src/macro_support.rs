@@ -124,3 +124,69 @@ where
 {
     on
 }
+
+// --- Errors shown to hooks as `&dyn Error` (instrumentation) ---------------
+
+pub use crate::instrumentation::{AsErrorView, ErrorView, NoErrorView};
+
+/// Picks, at a call site where the error type `E` is concrete, how hooks see
+/// the error: as `&dyn Error` when `E: Error + 'static`, else only as `Debug`.
+/// Autoref specialization: the generated code writes
+///
+/// ```ignore
+/// let state = RetryState::new(&policy, name, sync_now)
+///     .error_view((&&ErrorViewProbe::<<R as RetryResult>::Err>::new()).error_view());
+/// ```
+///
+/// Method lookup on the receiver `&&ErrorViewProbe<E>` first finds
+/// [`ViaError`] (implemented for `&ErrorViewProbe<E>`, taking `&self`) when
+/// `E: Error + 'static`, and only otherwise autorefs once more and finds
+/// [`ViaDebug`] (implemented for `&&ErrorViewProbe<E>`). Where `E` is a generic parameter, the fallback
+/// is picked.
+pub struct ErrorViewProbe<E: ?Sized>(core::marker::PhantomData<fn(&E)>);
+
+impl<E: ?Sized> ErrorViewProbe<E> {
+    /// The probe for `E`.
+    #[inline]
+    pub const fn new() -> Self {
+        Self(core::marker::PhantomData)
+    }
+}
+
+impl<E: ?Sized> Default for ErrorViewProbe<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E: ?Sized> Debug for ErrorViewProbe<E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("ErrorViewProbe")
+    }
+}
+
+/// The specific case of [`ErrorViewProbe`]: `E` is an `Error`.
+pub trait ViaError {
+    /// The view that shows the error as `&dyn Error`.
+    fn error_view(&self) -> AsErrorView;
+}
+
+impl<E: std::error::Error + 'static> ViaError for &ErrorViewProbe<E> {
+    #[inline]
+    fn error_view(&self) -> AsErrorView {
+        AsErrorView
+    }
+}
+
+/// The fallback of [`ErrorViewProbe`]: any error type.
+pub trait ViaDebug {
+    /// The view that shows nothing more than `Debug`.
+    fn error_view(&self) -> NoErrorView;
+}
+
+impl<E: ?Sized> ViaDebug for &&ErrorViewProbe<E> {
+    #[inline]
+    fn error_view(&self) -> NoErrorView {
+        NoErrorView
+    }
+}

@@ -63,6 +63,8 @@ fn a_hook_that_does_not_allocate_costs_no_allocation() {
     assert_eq!(CALLS.load(Ordering::Relaxed) - before, 4, "the hook ran: 2 + 2 retries");
 }
 
+static JOINED_NAMES: AtomicU32 = AtomicU32::new(0);
+
 #[test]
 fn a_method_name_is_joined_only_when_a_hook_sees_it() {
     let _isolated = isolated();
@@ -77,7 +79,6 @@ fn a_method_name_is_joined_only_when_a_hook_sees_it() {
     retry_once();
     assert_eq!(allocations(retry_once), 0);
 
-    static JOINED_NAMES: AtomicU32 = AtomicU32::new(0);
     set_on_retry_hooks((retry_hook(|details| {
         // Allocates nothing itself: every allocation measured below is the join.
         if details.name.ends_with("instrumentation_alloc::Client::get") {

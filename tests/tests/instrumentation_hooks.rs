@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use instrumentation_support::{Transient, always, isolated, never, transient_type};
 use stamina::instrumentation::{
-    GiveUpDetails, GiveUpReason, HookGuard, RetryDetails, RetryHook, RetryHookFactory, SuccessDetails,
-    get_on_retry_hooks, give_up_hook, retry_hook, set_on_retry_hooks, success_hook,
+    GiveUpDetails, GiveUpReason, HookGuard, InstalledHook, RetryDetails, RetryHook, RetryHookFactory,
+    SuccessDetails, get_on_retry_hooks, give_up_hook, retry_hook, set_on_retry_hooks, success_hook,
 };
 use stamina::{AsyncRetryingCaller, RetryingCaller, retry_context};
 
@@ -142,7 +142,7 @@ fn inactive_loops_call_no_hooks_and_testing_mode_still_does() {
 #[test]
 fn empty_list_disables_hooks_and_none_restores_the_defaults() {
     let _isolated = isolated();
-    let default_names: Vec<&str> = get_on_retry_hooks().iter().map(|hook| hook.type_name()).collect();
+    let default_names: Vec<&str> = get_on_retry_hooks().iter().map(InstalledHook::type_name).collect();
 
     set_on_retry_hooks([]);
     assert!(get_on_retry_hooks().is_empty());
@@ -154,7 +154,7 @@ fn empty_list_disables_hooks_and_none_restores_the_defaults() {
     assert!(events.take().is_empty());
 
     set_on_retry_hooks(None);
-    let restored: Vec<&str> = get_on_retry_hooks().iter().map(|hook| hook.type_name()).collect();
+    let restored: Vec<&str> = get_on_retry_hooks().iter().map(InstalledHook::type_name).collect();
     assert_eq!(restored, default_names);
 }
 
@@ -175,9 +175,11 @@ fn defaults_follow_the_enabled_features() {
     }
 
     set_on_retry_hooks(None);
-    let names: Vec<&str> = get_on_retry_hooks().iter().map(|hook| hook.type_name()).collect();
+    let names: Vec<&str> = get_on_retry_hooks().iter().map(InstalledHook::type_name).collect();
     assert_eq!(names, expected);
 }
+
+fn plain_fn(_: &RetryDetails<'_>) {}
 
 #[test]
 fn get_resolves_factories_and_keeps_order() {
@@ -191,7 +193,6 @@ fn get_resolves_factories_and_keeps_order() {
             recorder("factory-made", &events)
         })
     };
-    fn plain_fn(_: &RetryDetails<'_>) {}
     set_on_retry_hooks((plain_fn, factory, recorder("closure", &events)));
     assert_eq!(built.load(Ordering::SeqCst), 0, "a factory must not be built by set");
 
@@ -543,4 +544,61 @@ async fn callers_and_blocks_report_the_context_block_name() {
     );
 
     assert_eq!(events.take(), ["<context block>"; 5]);
+}
+
+/// Drives a loop the way the macros' generated code does, with the error view
+/// picked by autoref specialization at this (concrete) call site.
+fn retry_once_with_probe<E: std::fmt::Debug, V: stamina::__private::ErrorView<E>>(
+    view: V,
+    error: impl Fn() -> E,
+) {
+    use std::ops::ControlFlow;
+    let policy = stamina::__private::DEFAULT_POLICY.attempts(2).wait_max(Duration::ZERO);
+    let mut state = stamina::__private::RetryState::new(
+        &policy,
+        stamina::__private::CallableName::new("probe"),
+        stamina::__private::sync_now,
+    )
+    .error_view(view);
+    loop {
+        if let ControlFlow::Break(result) = state.decide_sync(Err::<(), E>(error()), &always) {
+            assert!(result.is_err());
+            return;
+        }
+    }
+}
+
+#[derive(Debug)]
+struct NotAnError;
+
+#[test]
+fn errors_reach_hooks_as_dyn_error_where_the_macro_can_tell() {
+    use stamina::__private::{ErrorViewProbe, ViaDebug as _, ViaError as _};
+
+    let _isolated = isolated();
+    let events = Events::default();
+    let (retry_events, give_up_events) = (events.clone(), events.clone());
+    set_on_retry_hooks((
+        move |details: &RetryDetails<'_>| {
+            let shown =
+                details.error.map(|error| (error.to_string(), error.downcast_ref::<Transient>().copied()));
+            retry_events.push(format!("retry {shown:?}"));
+        },
+        give_up_hook(move |details: &GiveUpDetails<'_>| {
+            give_up_events.push(format!("gave up {:?}", details.error.map(ToString::to_string)));
+        }),
+    ));
+
+    retry_once_with_probe((&&ErrorViewProbe::<Transient>::new()).error_view(), || Transient(3));
+    retry_once_with_probe((&&ErrorViewProbe::<NotAnError>::new()).error_view(), || NotAnError);
+
+    assert_eq!(
+        events.take(),
+        [
+            "retry Some((\"transient failure 3\", Some(Transient(3))))",
+            "gave up Some(\"transient failure 3\")",
+            "retry None",
+            "gave up None",
+        ]
+    );
 }

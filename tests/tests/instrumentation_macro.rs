@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use instrumentation_support::{Transient, always, isolated};
 use stamina::instrumentation::{retry_hook, set_on_retry_hooks};
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // `on` predicates take the error by reference
 fn is_transient(_: &Transient) -> bool {
     true
 }

@@ -143,7 +143,10 @@ fn retries_and_outcomes_are_counted_with_pythons_labels() {
         retry_num: "3".to_owned(),
         error_type: ty.to_owned(),
     };
-    assert_eq!(counter.get_or_create(&labels).get() as f64, after[&retries("3")]);
+    #[allow(clippy::cast_precision_loss, clippy::float_cmp)] // small whole numbers, exact in f64
+    {
+        assert_eq!(counter.get_or_create(&labels).get() as f64, after[&retries("3")]);
+    }
 }
 
 #[test]

@@ -88,11 +88,13 @@
 
 use core::fmt::Debug;
 use core::time::Duration;
+use std::error::Error;
 
 use crate::CallableName;
 
 mod defaults;
 mod details;
+mod error_view;
 mod guard;
 mod hook;
 #[cfg(feature = "log")]
@@ -106,6 +108,8 @@ mod registry;
 mod tracing_hook;
 
 pub use details::{GiveUpDetails, GiveUpReason, RetryDetails, SuccessDetails};
+#[doc(hidden)]
+pub use error_view::{AsErrorView, ErrorView, NoErrorView};
 #[doc(hidden)]
 pub use guard::HookGuards;
 pub use guard::{HookGuard, IntoHookGuard};
@@ -138,12 +142,22 @@ pub(crate) fn dispatch_retry<E: Debug>(
     retry_num: u32,
     wait_for: Duration,
     waited_so_far: Duration,
-    error: &E,
+    caused_by: &E,
+    error: Option<&(dyn Error + 'static)>,
 ) -> HookGuards {
     if registry::no_hooks() {
         return HookGuards::none();
     }
-    dispatch_retry_slow(name, retry_num, wait_for, waited_so_far, error, core::any::type_name::<E>())
+    let error_type = core::any::type_name::<E>();
+    dispatch_retry_slow(name, retry_num, wait_for, waited_so_far, Cause { caused_by, error, error_type })
+}
+
+/// The error as hooks see it.
+#[derive(Clone, Copy)]
+struct Cause<'a> {
+    caused_by: &'a dyn Debug,
+    error: Option<&'a (dyn Error + 'static)>,
+    error_type: &'static str,
 }
 
 #[cold]
@@ -153,8 +167,7 @@ fn dispatch_retry_slow(
     retry_num: u32,
     wait_for: Duration,
     waited_so_far: Duration,
-    caused_by: &dyn Debug,
-    error_type: &'static str,
+    cause: Cause<'_>,
 ) -> HookGuards {
     let hooks = registry::snapshot();
     let mut guards = HookGuards::none();
@@ -162,8 +175,8 @@ fn dispatch_retry_slow(
         return guards;
     }
     name.with(|name| {
-        let details =
-            RetryDetails { name, retry_num, wait_for, waited_so_far, caused_by, error: None, error_type };
+        let Cause { caused_by, error, error_type } = cause;
+        let details = RetryDetails { name, retry_num, wait_for, waited_so_far, caused_by, error, error_type };
         for hook in hooks.iter() {
             guards.push(hook.on_retry(&details));
         }
@@ -202,12 +215,14 @@ pub(crate) fn dispatch_give_up<E: Debug>(
     reason: GiveUpReason,
     attempts: u32,
     waited: Duration,
-    error: &E,
+    caused_by: &E,
+    error: Option<&(dyn Error + 'static)>,
 ) {
     if registry::no_hooks() {
         return;
     }
-    dispatch_give_up_slow(name, reason, attempts, waited, error, core::any::type_name::<E>());
+    let error_type = core::any::type_name::<E>();
+    dispatch_give_up_slow(name, reason, attempts, waited, Cause { caused_by, error, error_type });
 }
 
 #[cold]
@@ -217,15 +232,15 @@ fn dispatch_give_up_slow(
     reason: GiveUpReason,
     attempts: u32,
     waited: Duration,
-    caused_by: &dyn Debug,
-    error_type: &'static str,
+    cause: Cause<'_>,
 ) {
     let hooks = registry::snapshot();
     if hooks.is_empty() {
         return;
     }
     name.with(|name| {
-        let details = GiveUpDetails { name, reason, attempts, waited, caused_by, error: None, error_type };
+        let Cause { caused_by, error, error_type } = cause;
+        let details = GiveUpDetails { name, reason, attempts, waited, caused_by, error, error_type };
         for hook in hooks.iter() {
             hook.on_give_up(&details);
         }

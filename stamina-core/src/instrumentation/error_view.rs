@@ -1,0 +1,40 @@
+//! How a retry loop shows its error to hooks as `&dyn Error`, when it can.
+//!
+//! The loop is generic over `E: Debug`, and without specialization it cannot
+//! ask whether `E: Error`. The code that knows the concrete error type (the
+//! macros' expansion) picks a view with autoref specialization
+//! (`macro_support::error_view`) and hands it to the loop's state; every other
+//! loop uses [`NoErrorView`].
+
+use std::error::Error;
+
+/// Shows an error of type `E` as `&dyn Error`, or not at all.
+#[doc(hidden)]
+pub trait ErrorView<E: ?Sized> {
+    /// The error as `&dyn Error`, if this view can show it.
+    fn view<'e>(&self, error: &'e E) -> Option<&'e (dyn Error + 'static)>;
+}
+
+/// The view of loops that do not know whether their error is an `Error`.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoErrorView;
+
+impl<E: ?Sized> ErrorView<E> for NoErrorView {
+    #[inline]
+    fn view<'e>(&self, _: &'e E) -> Option<&'e (dyn Error + 'static)> {
+        None
+    }
+}
+
+/// The view of loops whose error type is known to implement `Error`.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AsErrorView;
+
+impl<E: Error + 'static> ErrorView<E> for AsErrorView {
+    #[inline]
+    fn view<'e>(&self, error: &'e E) -> Option<&'e (dyn Error + 'static)> {
+        Some(error)
+    }
+}
