@@ -301,9 +301,17 @@ mod tests {
 
     #[test]
     fn bad_delay_seconds() {
-        for garbage in
-            ["-1", "+1", "1.5", "1e3", "1 2", "12s", "0x10", "18446744073709551616", "99999999999999999999999999"]
-        {
+        for garbage in [
+            "-1",
+            "+1",
+            "1.5",
+            "1e3",
+            "1 2",
+            "12s",
+            "0x10",
+            "18446744073709551616",
+            "99999999999999999999999999",
+        ] {
             assert_eq!(parse(garbage), None, "{garbage:?}");
         }
     }
@@ -423,7 +431,10 @@ mod tests {
             .header(RETRY_AFTER, "4")
             .body(())
             .unwrap();
-        assert_eq!(RetryOnStatus::new().decide_response(&response), Decision::RetryAfter(Duration::from_secs(4)));
+        assert_eq!(
+            RetryOnStatus::new().decide_response(&response),
+            Decision::RetryAfter(Duration::from_secs(4))
+        );
     }
 
     proptest! {

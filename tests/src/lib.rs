@@ -1,1 +1,10 @@
-//! Behaviour and integration tests of stamina live in `tests/`.
+//! Behaviour and integration tests of stamina live in `tests/`; this library
+//! holds what they share with the examples.
+//!
+//! - [`fake_github`]: a GitHub-compatible API server on 127.0.0.1 with scripted
+//!   faults.
+//! - [`docs_fetcher`]: the `fetch_repo_docs` example's fetcher, retried with
+//!   `#[stamina::retry]` and `retry_block!`.
+
+pub mod docs_fetcher;
+pub mod fake_github;
