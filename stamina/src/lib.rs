@@ -40,6 +40,9 @@ pub use stamina_core::{
     ErrorChain, ErrorTypeList, IntoDecision, RetryContext, RetryPolicy, RetryingCaller, Sleeper, error_type,
     error_types, is_active, retry_context, set_active,
 };
+#[cfg(feature = "http")]
+#[doc(inline)]
+pub use stamina_core::http;
 #[doc(inline)]
 pub use stamina_core::{instrumentation, testing};
 #[cfg(feature = "macros")]
