@@ -76,18 +76,30 @@ pub fn get_prometheus_succeeded_counter() -> Family<SucceededLabels, Counter> {
 
 /// Registers stamina's counters into `registry`: `stamina_retries` (samples
 /// `stamina_retries_total`), `stamina_gave_up` and
-/// `stamina_succeeded_after_retries`. Register them once per registry.
+/// `stamina_succeeded_after_retries`. Register them once per registry. As
+/// usual with `prometheus-client` families, a counter shows in the exposition
+/// once it has a sample.
 ///
 /// ```
+/// use std::time::Duration;
+///
 /// use prometheus_client::registry::Registry;
-/// use stamina_core::instrumentation::register_prometheus_metrics;
+/// use stamina_core::RetryingCaller;
+/// use stamina_core::instrumentation::{PrometheusHook, register_prometheus_metrics, set_on_retry_hooks};
 ///
 /// let mut registry = Registry::default();
 /// register_prometheus_metrics(&mut registry);
 ///
+/// set_on_retry_hooks((PrometheusHook::new(),));
+/// let caller = RetryingCaller::new().attempts(2).wait_max(Duration::ZERO);
+/// let _ = caller.call(|_: &&str| true, || Err::<(), _>("busy"));
+///
 /// let mut text = String::new();
 /// prometheus_client::encoding::text::encode(&mut text, &registry).unwrap();
-/// assert!(text.contains("# TYPE stamina_retries counter"));
+/// assert!(text.contains(
+///     r#"stamina_retries_total{callable="<context block>",retry_num="1",error_type="&str"} 1"#
+/// ));
+/// # set_on_retry_hooks(None);
 /// ```
 pub fn register_prometheus_metrics(registry: &mut Registry) {
     // `prometheus-client` ends help texts with a period itself.
