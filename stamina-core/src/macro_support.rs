@@ -151,6 +151,17 @@ impl<E: ?Sized> ErrorViewProbe<E> {
     pub const fn new() -> Self {
         Self(core::marker::PhantomData)
     }
+
+    /// The probe for the error type of `outcome`, where the type is inferred
+    /// (`retry_block!`): `(&&ErrorViewProbe::of(&outcome)).error_view()` after
+    /// the first attempt, whose outcome has a known type by then.
+    #[inline]
+    pub const fn of<T>(_outcome: &Result<T, E>) -> Self
+    where
+        E: Sized,
+    {
+        Self::new()
+    }
 }
 
 impl<E: ?Sized> Default for ErrorViewProbe<E> {

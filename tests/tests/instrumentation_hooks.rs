@@ -591,6 +591,9 @@ fn errors_reach_hooks_as_dyn_error_where_the_macro_can_tell() {
 
     retry_once_with_probe((&&ErrorViewProbe::<Transient>::new()).error_view(), || Transient(3));
     retry_once_with_probe((&&ErrorViewProbe::<NotAnError>::new()).error_view(), || NotAnError);
+    // Blocks name no error type: the probe takes it from an outcome.
+    let outcome: Result<(), Transient> = Err(Transient(8));
+    retry_once_with_probe((&&ErrorViewProbe::of(&outcome)).error_view(), || Transient(8));
 
     assert_eq!(
         events.take(),
@@ -599,6 +602,8 @@ fn errors_reach_hooks_as_dyn_error_where_the_macro_can_tell() {
             "gave up Some(\"transient failure 3\")",
             "retry None",
             "gave up None",
+            "retry Some((\"transient failure 8\", Some(Transient(8))))",
+            "gave up Some(\"transient failure 8\")",
         ]
     );
 }
