@@ -305,8 +305,8 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
     let from_result = quote_spanned!(result_span=> #private::RetryResult::from_result);
     // A predicate of the wrong type is reported at `on`, here too.
     let on_span = params.on_span();
-    let decide_sync = quote_spanned!(on_span=> #state_var.decide_sync);
-    let decide_async = quote_spanned!(on_span=> #state_var.decide_async);
+    let sync_step = quote_spanned!(on_span=> #state_var.decide_sync);
+    let async_step = quote_spanned!(on_span=> #state_var.decide_async);
     let retry_loop = if function.sig.asyncness.is_some() {
         quote! {
             let #sleeper_var = <#private::DefaultSleeper as #private::Default>::default();
@@ -318,7 +318,7 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
                     #private::attempt_async::<#result_type, _>(async { #clones #body }).await,
                 );
                 #on_after_attempt
-                match #decide_async(#outcome_var, #on_var, &#sleeper_var).await
+                match #async_step(#outcome_var, #on_var, &#sleeper_var).await
                 {
                     #private::ControlFlow::Break(#result_var) => {
                         return #from_result(#result_var);
@@ -335,7 +335,7 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
                     #private::attempt_sync::<#result_type, _>(|| { #clones #body }),
                 );
                 #on_after_attempt
-                match #decide_sync(#outcome_var, #on_var) {
+                match #sync_step(#outcome_var, #on_var) {
                     #private::ControlFlow::Break(#result_var) => {
                         return #from_result(#result_var);
                     }
