@@ -188,8 +188,11 @@ impl FakeRepo {
 /// What the server did with one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Answered with this status (a `Slow` fault answers 200 after its delay).
+    /// Answered with this status.
     Answered(StatusCode),
+    /// Held by a [`Fault::Slow`]: logged on arrival, since the client may well
+    /// hang up before the answer.
+    Slow,
     /// Aborted the connection.
     Reset,
 }
@@ -495,8 +498,9 @@ async fn serve(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
         Some(Fault::Slow(delay)) => {
+            shared.record(path, at, Outcome::Slow);
             tokio::time::sleep(delay).await;
-            respond(answer)
+            return respond(answer);
         }
         None => respond(answer),
     };
