@@ -175,7 +175,7 @@ impl<V> RetryState<'_, V> {
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
-        match self.settle(outcome, on, Instant::now) {
+        match self.settle(outcome, on, crate::clock::coarse_now) {
             Settled::Done(result) => ControlFlow::Break(result),
             Settled::Wait(wait, guards) => {
                 if !wait.is_zero() {
@@ -225,7 +225,7 @@ where
     D: IntoDecision,
     F: FnMut(Attempt) -> Result<T, E>,
 {
-    let mut state = RetryState::new(policy, name, Instant::now);
+    let mut state = RetryState::new(policy, name, crate::clock::coarse_now);
     loop {
         let outcome = op(state.attempt());
         if let ControlFlow::Break(result) = state.decide_sync(outcome, on) {
