@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use instrumentation_support::{Transient, always, isolated, never, transient_type};
 use stamina::instrumentation::{
-    GiveUpDetails, GiveUpReason, HookGuard, InstalledHook, RetryDetails, RetryHook, RetryHookFactory,
-    SuccessDetails, get_on_retry_hooks, give_up_hook, retry_hook, set_on_retry_hooks, success_hook,
+    COMPILED_SINKS, GiveUpDetails, GiveUpReason, HookGuard, InstalledHook, RetryDetails, RetryHook,
+    RetryHookFactory, SuccessDetails, get_on_retry_hooks, give_up_hook, retry_hook, set_on_retry_hooks,
+    success_hook,
 };
 use stamina::{AsyncRetryingCaller, RetryingCaller, retry_context};
 
@@ -161,16 +162,26 @@ fn empty_list_disables_hooks_and_none_restores_the_defaults() {
 #[test]
 fn defaults_follow_the_enabled_features() {
     let _isolated = isolated();
+    // This crate's features imply stamina's; other crates may enable more.
+    let compiled = |sink: &str| COMPILED_SINKS.contains(&sink);
+    for (enabled_here, sink) in [
+        (cfg!(feature = "prometheus"), "prometheus"),
+        (cfg!(feature = "metrics"), "metrics"),
+        (cfg!(feature = "tracing"), "tracing"),
+        (cfg!(feature = "log"), "log"),
+    ] {
+        assert!(!enabled_here || compiled(sink), "{sink} enabled here but not compiled into stamina");
+    }
     let mut expected = Vec::new();
-    if cfg!(feature = "prometheus") {
+    if compiled("prometheus") {
         expected.push("stamina_core::instrumentation::prometheus::PrometheusHook");
     }
-    if cfg!(feature = "metrics") {
+    if compiled("metrics") {
         expected.push("stamina_core::instrumentation::metrics_hook::MetricsHook");
     }
-    if cfg!(feature = "tracing") {
+    if compiled("tracing") {
         expected.push("stamina_core::instrumentation::tracing_hook::TracingHook");
-    } else if cfg!(feature = "log") {
+    } else if compiled("log") {
         expected.push("stamina_core::instrumentation::log_hook::LogHook");
     }
 

@@ -25,3 +25,28 @@ pub(crate) fn default_hooks() -> Vec<Hook> {
         super::IntoHook::into_hook(super::LogHook::new()),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::default_hooks;
+
+    /// Run under each feature combination of stamina-core: `--no-default-features`
+    /// plus `--features log`, `tracing`, `log,tracing`, `prometheus`, `metrics`.
+    #[test]
+    fn metric_sinks_first_then_one_log_sink() {
+        let names: Vec<&str> = default_hooks().iter().map(|hook| hook.resolve().type_name()).collect();
+        let mut expected = Vec::new();
+        if cfg!(feature = "prometheus") {
+            expected.push("stamina_core::instrumentation::prometheus::PrometheusHook");
+        }
+        if cfg!(feature = "metrics") {
+            expected.push("stamina_core::instrumentation::metrics_hook::MetricsHook");
+        }
+        if cfg!(feature = "tracing") {
+            expected.push("stamina_core::instrumentation::tracing_hook::TracingHook");
+        } else if cfg!(feature = "log") {
+            expected.push("stamina_core::instrumentation::log_hook::LogHook");
+        }
+        assert_eq!(names, expected);
+    }
+}

@@ -130,6 +130,22 @@ pub use registry::{get_on_retry_hooks, set_on_retry_hooks};
 #[cfg(feature = "tracing")]
 pub use tracing_hook::TracingHook;
 
+/// The built-in sinks compiled in, by cargo feature name (`prometheus`,
+/// `metrics`, `tracing`, `log`). Not public API: tests compare the default
+/// hooks with it, since a crate's own features do not tell which features its
+/// dependencies were built with.
+#[doc(hidden)]
+pub const COMPILED_SINKS: &[&str] = &[
+    #[cfg(feature = "prometheus")]
+    "prometheus",
+    #[cfg(feature = "metrics")]
+    "metrics",
+    #[cfg(feature = "tracing")]
+    "tracing",
+    #[cfg(feature = "log")]
+    "log",
+];
+
 // The seam the retry loop calls. Each function starts with one atomic load and
 // returns at once when no hook is installed; the rest (resolving the hooks,
 // joining a method's name, building the details) is out of line.
