@@ -7,7 +7,7 @@ use core::future::Future;
 use crate::CallableName;
 use crate::RetryPolicy;
 use crate::decision::IntoDecision;
-use crate::engine::run_async;
+use crate::engine::{Site, run_async};
 use crate::params::policy_setters;
 use crate::sleep::{DefaultSleeper, Sleeper};
 
@@ -75,7 +75,13 @@ impl<S> AsyncRetryingCaller<S> {
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
     {
-        run_async(&self.policy, CallableName::CONTEXT_BLOCK, &on, &self.sleeper, |_| op()).await
+        run_async(
+            Site { policy: &self.policy, name: &CallableName::CONTEXT_BLOCK },
+            &on,
+            &self.sleeper,
+            |_| op(),
+        )
+        .await
     }
 
     /// Binds the predicate `on`, for calls with [`BoundAsyncRetryingCaller::call`].

@@ -6,7 +6,7 @@ use core::fmt::Debug;
 use crate::CallableName;
 use crate::RetryPolicy;
 use crate::decision::IntoDecision;
-use crate::engine::run_sync;
+use crate::engine::{Site, run_sync};
 use crate::params::policy_setters;
 
 /// Retries sync calls with one configuration; reusable, `Copy` and cheap.
@@ -55,7 +55,7 @@ impl RetryingCaller {
         D: IntoDecision,
         F: FnMut() -> Result<T, E>,
     {
-        run_sync(&self.policy, CallableName::CONTEXT_BLOCK, &on, |_| op())
+        run_sync(Site { policy: &self.policy, name: &CallableName::CONTEXT_BLOCK }, &on, |_| op())
     }
 
     /// Binds the predicate `on`, for calls with [`BoundRetryingCaller::call`].

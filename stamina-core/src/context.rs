@@ -6,7 +6,7 @@ use core::future::Future;
 
 use crate::CallableName;
 use crate::decision::IntoDecision;
-use crate::engine::{run_async, run_sync};
+use crate::engine::{Site, run_async, run_sync};
 use crate::params::policy_setters;
 use crate::sleep::{DefaultSleeper, Sleeper};
 use crate::{Attempt, RetryPolicy};
@@ -68,7 +68,7 @@ impl<P, S> RetryContext<P, S> {
         D: IntoDecision,
         F: FnMut(Attempt) -> Result<T, E>,
     {
-        run_sync(&self.policy, CallableName::CONTEXT_BLOCK, &self.on, block)
+        run_sync(Site { policy: &self.policy, name: &CallableName::CONTEXT_BLOCK }, &self.on, block)
     }
 
     /// Calls `block` and awaits its future once per attempt, like
@@ -82,7 +82,13 @@ impl<P, S> RetryContext<P, S> {
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
     {
-        run_async(&self.policy, CallableName::CONTEXT_BLOCK, &self.on, &self.sleeper, block).await
+        run_async(
+            Site { policy: &self.policy, name: &CallableName::CONTEXT_BLOCK },
+            &self.on,
+            &self.sleeper,
+            block,
+        )
+        .await
     }
 }
 

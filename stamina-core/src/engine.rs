@@ -1,40 +1,71 @@
-//! The decision core: one retry loop's state, and what happens after each attempt.
+//! The decision core: one retry loop's progress, and what happens after each
+//! attempt.
 //!
 //! Every way of retrying (the callers, `retry_context`, the macros' generated
 //! code) drives a [`RetryState`]. The sync and async drivers differ only in how
-//! they sleep; every decision is made here, in [`RetryState::settle`].
+//! they sleep ([`Pause::sleep_sync`], [`Pause::sleep_async`]); every decision
+//! is made here, in [`RetryState::settle`].
+//!
+//! The state holds only what changes during one call (the attempt number, the
+//! start time, the planned waits so far); the configuration (a [`Site`]: the
+//! policy and the name) is handed in at each step. The macros make both
+//! `'static` constants, so a retried async fn's future carries 32 bytes of
+//! retry state and nothing else.
 
 use core::fmt::Debug;
-use core::ops::ControlFlow;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 use core::time::Duration;
 use std::time::Instant;
 
 use crate::backoff::{backoff_with_jitter, jittered_backoff};
+use crate::clock::Stamp;
 use crate::decision::{Decision, IntoDecision, decide};
 use crate::instrumentation::{self, ErrorView, GiveUpReason, HookGuards, NoErrorView};
 use crate::sleep::Sleeper;
 use crate::switches::{Mode, current_mode};
 use crate::{Attempt, CallableName, RetryPolicy};
 
-/// The state of one retry loop: which attempt it is on, when it started, how
-/// long it has planned to wait so far, and the switches it read when it started.
+/// Where a retry loop runs: its policy and the name hooks see.
+///
+/// Not public API.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct Site<'a> {
+    /// The parameters.
+    pub policy: &'a RetryPolicy,
+    /// The name hooks see.
+    pub name: &'a CallableName,
+}
+
+/// The progress of one retry loop: which attempt it is on, when it started,
+/// how long it has planned to wait so far, and what the switches said when it
+/// started.
 ///
 /// Not public API: the macros' generated code drives it through
 /// `stamina::__private`.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct RetryState<'p, V = NoErrorView> {
-    policy: &'p RetryPolicy,
-    name: CallableName,
-    mode: Mode,
+pub struct RetryState {
+    /// When the first attempt started, if a timeout applies; otherwise a
+    /// marker of the mode (see [`NO_TIMEOUT`], [`TESTING`], [`INACTIVE`]).
+    /// Sharing one word keeps the state at 24 bytes.
+    started: Stamp,
+    /// The sum of the planned waits, in nanoseconds (saturating: 584 years).
+    waited_nanos: u64,
     /// The number of the attempt that runs next or is running, from 1.
     num: u32,
-    /// When the first attempt started; only taken when a timeout applies.
-    started: Option<Instant>,
-    waited: Duration,
-    /// Shows the error to hooks as `&dyn Error` where the loop's creator knew how.
-    error_view: V,
+    /// The last attempt allowed, 0 for no limit; testing mode already applied.
+    max_attempts: u32,
 }
+
+/// Normal operation without a timeout.
+const NO_TIMEOUT: Stamp = Stamp::marker(0);
+/// Testing mode: no waits, no timeout.
+const TESTING: Stamp = Stamp::marker(1);
+/// `set_active(false)`: one attempt, `on` not asked, no hooks.
+const INACTIVE: Stamp = Stamp::marker(2);
 
 /// What the loop does after an attempt.
 #[doc(hidden)]
@@ -42,40 +73,97 @@ pub struct RetryState<'p, V = NoErrorView> {
 pub enum Settled<T, E> {
     /// Return this result.
     Done(Result<T, E>),
-    /// Wait this long, then drop the hook guards and run the next attempt.
-    Wait(Duration, HookGuards),
+    /// Wait, then run the next attempt.
+    Wait(Pause),
 }
 
-impl<'p> RetryState<'p> {
+/// The wait before the next attempt, with the guards the hooks returned, which
+/// are dropped when the wait is over, right before the next attempt.
+#[doc(hidden)]
+#[derive(Debug)]
+#[must_use = "a pause does nothing unless slept"]
+pub struct Pause {
+    wait: Duration,
+    guards: HookGuards,
+}
+
+impl Pause {
+    /// Sleeps on this thread; a zero wait does not sleep at all.
+    #[inline]
+    pub fn sleep_sync(self) {
+        if !self.wait.is_zero() {
+            std::thread::sleep(self.wait);
+        }
+        drop(self.guards);
+    }
+
+    /// Sleeps on `sleeper`; a zero wait never reaches it.
+    ///
+    /// The sleeper's future is boxed: a timer such as tokio's `Sleep` (112
+    /// bytes) would otherwise make every retried future that much larger, for
+    /// a wait that lasts milliseconds anyway. Zero waits (testing mode,
+    /// `wait_max = 0`, `on` returning zero) allocate nothing.
+    #[inline]
+    pub fn sleep_async<S: Sleeper>(self, sleeper: &S) -> Sleeping<S::Sleep> {
+        let sleep = (!self.wait.is_zero()).then(|| Box::pin(sleeper.sleep(self.wait)));
+        Sleeping { sleep, guards: self.guards }
+    }
+}
+
+/// The future of [`Pause::sleep_async`]: the boxed timer, then the guards'
+/// drop.
+#[doc(hidden)]
+#[derive(Debug)]
+#[must_use = "futures do nothing unless awaited"]
+pub struct Sleeping<F> {
+    sleep: Option<Pin<Box<F>>>,
+    guards: HookGuards,
+}
+
+impl<F: Future<Output = ()>> Future for Sleeping<F> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // Every field is `Unpin` (the timer is boxed), so no projection is needed.
+        let this = self.get_mut();
+        if let Some(sleep) = &mut this.sleep {
+            if sleep.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            this.sleep = None;
+        }
+        drop(core::mem::take(&mut this.guards));
+        Poll::Ready(())
+    }
+}
+
+impl RetryState {
     /// Starts a loop: reads the switches (atomic loads), and the clock only when
     /// a timeout applies.
     #[inline]
-    pub fn new(policy: &'p RetryPolicy, name: CallableName, now: impl FnOnce() -> Instant) -> Self {
-        let mode = current_mode();
-        let started = match mode {
-            Mode::Normal if policy.get_timeout().is_some() => Some(now()),
-            _ => None,
+    pub fn new(policy: &RetryPolicy, now: impl FnOnce() -> Instant) -> Self {
+        let (started, max_attempts) = match current_mode() {
+            Mode::Inactive => (INACTIVE, 1),
+            Mode::Testing(testing) => (TESTING, testing.effective_attempts(policy.get_attempts())),
+            Mode::Normal => {
+                let started = if policy.get_timeout().is_some() { Stamp::of(now()) } else { NO_TIMEOUT };
+                (started, policy.get_attempts().unwrap_or(0))
+            }
         };
-        Self { policy, name, mode, num: 1, started, waited: Duration::ZERO, error_view: NoErrorView }
+        Self { started, waited_nanos: 0, num: 1, max_attempts }
     }
 
-    /// Shows the errors of this loop to hooks through `error_view` (the macros
-    /// pass `macro_support::error_view::<E>()`).
-    #[inline]
-    pub fn error_view<V>(self, error_view: V) -> RetryState<'p, V> {
-        let Self { policy, name, mode, num, started, waited, error_view: NoErrorView } = self;
-        RetryState { policy, name, mode, num, started, waited, error_view }
+    fn waited(&self) -> Duration {
+        Duration::from_nanos(self.waited_nanos)
     }
-}
-
-impl<V> RetryState<'_, V> {
 
     /// The attempt about to run.
     #[inline]
-    pub fn attempt(&self) -> Attempt {
-        let next_wait = match self.mode {
-            Mode::Normal => backoff_with_jitter(self.policy, self.num, Duration::ZERO),
-            Mode::Testing(_) | Mode::Inactive => Duration::ZERO,
+    pub fn attempt(&self, policy: &RetryPolicy) -> Attempt {
+        let next_wait = if self.started == TESTING || self.started == INACTIVE {
+            Duration::ZERO
+        } else {
+            backoff_with_jitter(policy, self.num, Duration::ZERO)
         };
         Attempt::new(self.num, next_wait)
     }
@@ -84,165 +172,134 @@ impl<V> RetryState<'_, V> {
     /// a success ends the loop; an error `on` rejects is returned at once; else
     /// the wait is computed, the limits are checked (and the last error returned
     /// unchanged if one is reached), the hooks are called, and the loop waits.
+    ///
+    /// `view` shows the error to hooks as `&dyn Error` where the caller knows
+    /// it is one (the macros choose it by autoref specialization). It is taken
+    /// by value because views are zero-sized or fn pointers.
     #[inline]
-    pub fn settle<T, E, P, D>(
+    #[allow(clippy::needless_pass_by_value)]
+    pub fn settle<T, E, P, D, W>(
         &mut self,
+        site: Site<'_>,
         outcome: Result<T, E>,
         on: &P,
         now: impl FnOnce() -> Instant,
+        view: W,
     ) -> Settled<T, E>
     where
         E: Debug,
-        V: ErrorView<E>,
+        W: ErrorView<E>,
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
         match outcome {
             Ok(value) => {
                 if self.num > 1 {
-                    self.report_success();
+                    self.report_success(site);
                 }
                 Settled::Done(Ok(value))
             }
-            Err(error) => match self.after_failure(&error, on, now) {
-                Some((wait, guards)) => Settled::Wait(wait, guards),
+            Err(error) => match self.after_failure(site, &error, on, now, &view) {
+                Some(pause) => Settled::Wait(pause),
                 None => Settled::Done(Err(error)),
             },
         }
     }
 
     #[cold]
-    fn report_success(&self) {
-        instrumentation::dispatch_success(self.name, self.num, self.waited);
+    fn report_success(&self, site: Site<'_>) {
+        instrumentation::dispatch_success(*site.name, self.num, self.waited());
     }
 
-    /// After a failed attempt: `Some((wait, guards))` to retry, `None` to give up.
-    fn after_failure<E, P, D>(
+    /// After a failed attempt: `Some(pause)` to retry, `None` to give up.
+    fn after_failure<E, P, D, W>(
         &mut self,
+        site: Site<'_>,
         error: &E,
         on: &P,
         now: impl FnOnce() -> Instant,
-    ) -> Option<(Duration, HookGuards)>
+        view: &W,
+    ) -> Option<Pause>
     where
         E: Debug,
-        V: ErrorView<E>,
+        W: ErrorView<E>,
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
-        let max_attempts = match self.mode {
-            Mode::Inactive => return None,
-            Mode::Testing(testing) => Some(testing.effective_attempts(self.policy.get_attempts())),
-            Mode::Normal => self.policy.get_attempts(),
-        };
+        if self.started == INACTIVE {
+            return None;
+        }
         let wait = match decide(on, error) {
-            Decision::NoRetry => return self.give_up(GiveUpReason::NotRetryable, error),
-            _ if matches!(self.mode, Mode::Testing(_)) => Duration::ZERO,
-            Decision::Retry => jittered_backoff(self.policy, self.num),
+            Decision::NoRetry => return self.give_up(site, GiveUpReason::NotRetryable, error, view),
+            _ if self.started == TESTING => Duration::ZERO,
+            Decision::Retry => jittered_backoff(site.policy, self.num),
             Decision::RetryAfter(wait) => wait,
         };
-        if max_attempts.is_some_and(|max| self.num >= max) {
-            return self.give_up(GiveUpReason::AttemptsExhausted, error);
+        if self.max_attempts != 0 && self.num >= self.max_attempts {
+            return self.give_up(site, GiveUpReason::AttemptsExhausted, error, view);
         }
-        if let (Some(started), Some(timeout)) = (self.started, self.policy.get_timeout())
-            && now().saturating_duration_since(started) >= timeout
+        if let Some(timeout) = site.policy.get_timeout()
+            && !self.started.is_marker()
+            && self.started.elapsed_at(now()) >= timeout
         {
-            return self.give_up(GiveUpReason::Timeout, error);
+            return self.give_up(site, GiveUpReason::Timeout, error, view);
         }
-        let error_view = self.error_view.view(error);
-        let guards = instrumentation::dispatch_retry(self.name, self.num, wait, self.waited, error, error_view);
-        self.waited = self.waited.saturating_add(wait);
+        let guards = instrumentation::dispatch_retry(
+            *site.name,
+            self.num,
+            wait,
+            self.waited(),
+            error,
+            view.view(error),
+        );
+        let wait_nanos = u64::try_from(wait.as_nanos()).unwrap_or(u64::MAX);
+        self.waited_nanos = self.waited_nanos.saturating_add(wait_nanos);
         self.num = self.num.saturating_add(1);
-        Some((wait, guards))
+        Some(Pause { wait, guards })
     }
 
     #[cold]
-    fn give_up<E: Debug>(&self, reason: GiveUpReason, error: &E) -> Option<(Duration, HookGuards)>
-    where
-        V: ErrorView<E>,
-    {
-        let error_view = self.error_view.view(error);
-        instrumentation::dispatch_give_up(self.name, reason, self.num, self.waited, error, error_view);
+    fn give_up<E: Debug, W: ErrorView<E>>(
+        &self,
+        site: Site<'_>,
+        reason: GiveUpReason,
+        error: &E,
+        view: &W,
+    ) -> Option<Pause> {
+        instrumentation::dispatch_give_up(
+            *site.name,
+            reason,
+            self.num,
+            self.waited(),
+            error,
+            view.view(error),
+        );
         None
-    }
-
-    /// The sync driver's step: settles `outcome`, sleeping on this thread when
-    /// the loop goes on. `Break` carries the loop's result.
-    #[inline]
-    pub fn decide_sync<T, E, P, D>(&mut self, outcome: Result<T, E>, on: &P) -> ControlFlow<Result<T, E>>
-    where
-        E: Debug,
-        V: ErrorView<E>,
-        P: Fn(&E) -> D,
-        D: IntoDecision,
-    {
-        match self.settle(outcome, on, crate::clock::coarse_now) {
-            Settled::Done(result) => ControlFlow::Break(result),
-            Settled::Wait(wait, guards) => {
-                if !wait.is_zero() {
-                    std::thread::sleep(wait);
-                }
-                drop(guards);
-                ControlFlow::Continue(())
-            }
-        }
-    }
-
-    /// The async driver's step: settles `outcome`, sleeping on `sleeper` when the
-    /// loop goes on. Zero waits never reach the sleeper.
-    #[inline]
-    pub async fn decide_async<T, E, P, D, S>(
-        &mut self,
-        outcome: Result<T, E>,
-        on: &P,
-        sleeper: &S,
-    ) -> ControlFlow<Result<T, E>>
-    where
-        E: Debug,
-        V: ErrorView<E>,
-        P: Fn(&E) -> D,
-        D: IntoDecision,
-        S: Sleeper,
-    {
-        match self.settle(outcome, on, || sleeper.now()) {
-            Settled::Done(result) => ControlFlow::Break(result),
-            Settled::Wait(wait, guards) => {
-                if !wait.is_zero() {
-                    sleeper.sleep(wait).await;
-                }
-                drop(guards);
-                ControlFlow::Continue(())
-            }
-        }
     }
 }
 
-/// Retries the sync operation `op` under `policy`, reporting it as `name`.
+/// Retries the sync operation `op` at `site`.
 #[doc(hidden)]
-pub fn run_sync<T, E, P, D, F>(policy: &RetryPolicy, name: CallableName, on: &P, mut op: F) -> Result<T, E>
+pub fn run_sync<T, E, P, D, F>(site: Site<'_>, on: &P, mut op: F) -> Result<T, E>
 where
     E: Debug,
     P: Fn(&E) -> D,
     D: IntoDecision,
     F: FnMut(Attempt) -> Result<T, E>,
 {
-    let mut state = RetryState::new(policy, name, crate::clock::coarse_now);
+    let mut state = RetryState::new(site.policy, crate::clock::coarse_now);
     loop {
-        let outcome = op(state.attempt());
-        if let ControlFlow::Break(result) = state.decide_sync(outcome, on) {
-            return result;
+        let outcome = op(state.attempt(site.policy));
+        match state.settle(site, outcome, on, crate::clock::coarse_now, NoErrorView) {
+            Settled::Done(result) => return result,
+            Settled::Wait(pause) => pause.sleep_sync(),
         }
     }
 }
 
-/// Retries the async operation `op` under `policy`, sleeping on `sleeper`.
+/// Retries the async operation `op` at `site`, sleeping on `sleeper`.
 #[doc(hidden)]
-pub async fn run_async<T, E, P, D, F, Fut, S>(
-    policy: &RetryPolicy,
-    name: CallableName,
-    on: &P,
-    sleeper: &S,
-    mut op: F,
-) -> Result<T, E>
+pub async fn run_async<T, E, P, D, F, Fut, S>(site: Site<'_>, on: &P, sleeper: &S, mut op: F) -> Result<T, E>
 where
     E: Debug,
     P: Fn(&E) -> D,
@@ -251,11 +308,27 @@ where
     Fut: Future<Output = Result<T, E>>,
     S: Sleeper,
 {
-    let mut state = RetryState::new(policy, name, || sleeper.now());
+    let mut state = RetryState::new(site.policy, || sleeper.now());
     loop {
-        let outcome = op(state.attempt()).await;
-        if let ControlFlow::Break(result) = state.decide_async(outcome, on, sleeper).await {
-            return result;
-        }
+        let outcome = op(state.attempt(site.policy)).await;
+        // The match ends before the wait: its temporaries are not kept alive
+        // (and stored in this future) while it sleeps.
+        let pause = match state.settle(site, outcome, on, || sleeper.now(), NoErrorView) {
+            Settled::Done(result) => return result,
+            Settled::Wait(pause) => pause,
+        };
+        pause.sleep_async(sleeper).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_state_stays_small() {
+        // It lives in every retried async fn's future.
+        assert!(size_of::<RetryState>() <= 24, "{}", size_of::<RetryState>());
+        assert!(size_of::<Sleeping<core::future::Ready<()>>>() <= 32);
     }
 }

@@ -3,7 +3,7 @@
 //! **Not public API.** Nothing here follows semver; it is reached through
 //! `stamina::__private` by generated code only.
 
-pub use crate::engine::{RetryState, Settled, run_async, run_sync};
+pub use crate::engine::{Pause, RetryState, Settled, Site, Sleeping, run_async, run_sync};
 pub use crate::name::CallableName;
 
 use core::fmt::Debug;
@@ -134,9 +134,13 @@ pub use crate::instrumentation::{AsErrorView, ErrorView, NoErrorView};
 /// Autoref specialization: the generated code writes
 ///
 /// ```ignore
-/// let state = RetryState::new(&policy, name, sync_now)
-///     .error_view((&&ErrorViewProbe::<<R as RetryResult>::Err>::new()).error_view());
+/// let view = (&&ErrorViewProbe::<<R as RetryResult>::Err>::new()).error_view();
+/// state.settle(site, outcome, &on, now, view)
 /// ```
+///
+/// The view is a fn pointer rather than a type, so that where the error type
+/// cannot be named (a fn that does not return a `Result`) the view unifies with
+/// anything and adds no error of its own to the one that matters.
 ///
 /// Method lookup on the receiver `&&ErrorViewProbe<E>` first finds
 /// [`ViaError`] (implemented for `&ErrorViewProbe<E>`, taking `&self`) when
@@ -164,6 +168,19 @@ impl<E: ?Sized> ErrorViewProbe<E> {
     }
 }
 
+impl<E> ErrorViewProbe<E> {
+    /// The probe for the error type that the predicate `on` takes: known as
+    /// soon as `on` is a fn, even where the retried fn's return type is wrong,
+    /// so that mistake is reported once, without follow-up errors from here.
+    #[inline]
+    pub const fn for_predicate<P, D>(_on: &P) -> Self
+    where
+        P: Fn(&E) -> D,
+    {
+        Self::new()
+    }
+}
+
 impl<E: ?Sized> Default for ErrorViewProbe<E> {
     fn default() -> Self {
         Self::new()
@@ -177,27 +194,30 @@ impl<E: ?Sized> Debug for ErrorViewProbe<E> {
 }
 
 /// The specific case of [`ErrorViewProbe`]: `E` is an `Error`.
-pub trait ViaError {
+pub trait ViaError<E> {
     /// The view that shows the error as `&dyn Error`.
-    fn error_view(&self) -> AsErrorView;
+    fn error_view(&self) -> ErrorViewFn<E>;
 }
 
-impl<E: std::error::Error + 'static> ViaError for &ErrorViewProbe<E> {
+impl<E: std::error::Error + 'static> ViaError<E> for &ErrorViewProbe<E> {
     #[inline]
-    fn error_view(&self) -> AsErrorView {
-        AsErrorView
+    fn error_view(&self) -> ErrorViewFn<E> {
+        |error| Some(error)
     }
 }
 
+/// A view as a fn pointer: see [`ErrorViewProbe`].
+pub type ErrorViewFn<E> = for<'e> fn(&'e E) -> Option<&'e (dyn std::error::Error + 'static)>;
+
 /// The fallback of [`ErrorViewProbe`]: any error type.
-pub trait ViaDebug {
+pub trait ViaDebug<E> {
     /// The view that shows nothing more than `Debug`.
-    fn error_view(&self) -> NoErrorView;
+    fn error_view(&self) -> ErrorViewFn<E>;
 }
 
-impl<E: ?Sized> ViaDebug for &&ErrorViewProbe<E> {
+impl<E> ViaDebug<E> for &&ErrorViewProbe<E> {
     #[inline]
-    fn error_view(&self) -> NoErrorView {
-        NoErrorView
+    fn error_view(&self) -> ErrorViewFn<E> {
+        |_| None
     }
 }

@@ -61,7 +61,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
 fn fallback(params: &Params, closure: &ExprClosure, attempt_pat: &TokenStream) -> TokenStream {
     let private = params.private_path();
     let body = &closure.body;
-    let first = quote!(#private::RetryState::new(&#private::DEFAULT_POLICY, #private::CallableName::CONTEXT_BLOCK, #private::sync_now).attempt());
+    let first = quote!(#private::RetryState::new(&#private::DEFAULT_POLICY, #private::sync_now).attempt(&#private::DEFAULT_POLICY));
     if closure.asyncness.is_some() {
         let capture = &closure.capture;
         quote!(async #capture { let #attempt_pat = #first; #body })
@@ -72,10 +72,10 @@ fn fallback(params: &Params, closure: &ExprClosure, attempt_pat: &TokenStream) -
 
 fn generate(params: &Params, closure: &ExprClosure, attempt_pat: &TokenStream) -> TokenStream {
     let private = params.private_path();
-    let policy = params.policy();
     let on = params.on_expr();
     let body = &closure.body;
     let output = &closure.output;
+    let capture = &closure.capture;
 
     let policy_var = Ident::new("stamina_policy", Span::mixed_site());
     let on_var = Ident::new("stamina_on", Span::mixed_site());
@@ -85,65 +85,60 @@ fn generate(params: &Params, closure: &ExprClosure, attempt_pat: &TokenStream) -
     let outcome_var = Ident::new("stamina_outcome", Span::mixed_site());
     let result_var = Ident::new("stamina_result", Span::mixed_site());
     let sleeper_var = Ident::new("stamina_sleeper", Span::mixed_site());
+    let pause_var = Ident::new("stamina_pause", Span::mixed_site());
+    let view_var = Ident::new("stamina_view", Span::mixed_site());
+    let (policy_setup, policy_ref) = params.policy_binding(&policy_var);
+    let site = quote!(#private::Site { policy: #policy_ref, name: &#private::CallableName::CONTEXT_BLOCK });
 
-    // The predicate is built once, after the first attempt, from that
-    // attempt's outcome: that is when its argument type is known.
-    let predicate = quote! {
-        let #predicate_var = &*#on_var.get_or_insert_with(
-            || #private::predicate_for_outcome(&#outcome_var, #on),
-        );
-    };
-    if closure.asyncness.is_some() {
-        let capture = &closure.capture;
-        quote! {
-            async #capture {
-                let #policy_var = #policy;
-                let #sleeper_var = <#private::DefaultSleeper as #private::Default>::default();
-                let mut #state_var = #private::RetryState::new(
-                    &#policy_var,
-                    #private::CallableName::CONTEXT_BLOCK,
-                    || #private::Sleeper::now(&#sleeper_var),
-                );
-                let mut #on_var = #private::Option::None;
-                loop {
-                    let #attempt_var: #private::Attempt = #state_var.attempt();
-                    let #outcome_var = #private::block_attempt_async(async {
-                        #[allow(clippy::no_effect_underscore_binding)]
-                        let #attempt_pat = #attempt_var;
-                        #body
-                    })
-                    .await;
-                    #predicate
-                    match #state_var.decide_async(#outcome_var, #predicate_var, &#sleeper_var).await {
-                        #private::ControlFlow::Break(#result_var) => break #result_var,
-                        #private::ControlFlow::Continue(()) => {}
-                    }
-                }
-            }
-        }
+    let is_async = closure.asyncness.is_some();
+    let (now, sleeper_setup, attempt, sleep) = if is_async {
+        (
+            quote!(|| #private::Sleeper::now(&#sleeper_var)),
+            quote!(let #sleeper_var = <#private::DefaultSleeper as #private::Default>::default();),
+            quote! {
+                #private::block_attempt_async(async {
+                    #[allow(clippy::no_effect_underscore_binding)]
+                    let #attempt_pat = #attempt_var;
+                    #body
+                })
+                .await
+            },
+            quote!(#pause_var.sleep_async(&#sleeper_var).await),
+        )
     } else {
-        let capture = &closure.capture;
-        quote! {
-            {
-                let #policy_var = #policy;
-                let mut #state_var = #private::RetryState::new(
-                    &#policy_var,
-                    #private::CallableName::CONTEXT_BLOCK,
-                    #private::sync_now,
+        (
+            quote!(#private::sync_now),
+            TokenStream::new(),
+            quote!(#private::block_attempt_sync(#attempt_var, #capture |#attempt_pat| #output #body)),
+            quote!(#pause_var.sleep_sync()),
+        )
+    };
+    // The predicate is built once, after the first attempt, from that
+    // attempt's outcome: that is when its argument type is known. So is the
+    // view that shows the error to hooks as `&dyn Error` where it is one.
+    let body_loop = quote! {
+        #policy_setup
+        #sleeper_setup
+        let mut #state_var = #private::RetryState::new(#policy_ref, #now);
+        let mut #on_var = #private::Option::None;
+        loop {
+            let #attempt_var: #private::Attempt = #state_var.attempt(#policy_ref);
+            let #outcome_var = #attempt;
+            let #pause_var = match {
+                let #predicate_var = &*#on_var.get_or_insert_with(
+                    || #private::predicate_for_outcome(&#outcome_var, #on),
                 );
-                let mut #on_var = #private::Option::None;
-                loop {
-                    let #outcome_var = #private::block_attempt_sync(
-                        #state_var.attempt(),
-                        #capture |#attempt_pat| #output #body,
-                    );
-                    #predicate
-                    match #state_var.decide_sync(#outcome_var, #predicate_var) {
-                        #private::ControlFlow::Break(#result_var) => break #result_var,
-                        #private::ControlFlow::Continue(()) => {}
-                    }
-                }
-            }
+                let #view_var = {
+                    use #private::{ViaDebug as _, ViaError as _};
+                    (&&#private::ErrorViewProbe::of(&#outcome_var)).error_view()
+                };
+                #state_var.settle(#site, #outcome_var, #predicate_var, #now, #view_var)
+            } {
+                #private::Settled::Done(#result_var) => break #result_var,
+                #private::Settled::Wait(#pause_var) => #pause_var,
+            };
+            #sleep;
         }
-    }
+    };
+    if is_async { quote!(async #capture { #body_loop }) } else { quote!({ #body_loop }) }
 }

@@ -90,6 +90,18 @@ impl Params {
         if all_const { quote!(const { #chain }) } else { chain }
     }
 
+    /// How the generated code holds the policy: `(setup, reference)`. A policy
+    /// of literals is a promoted `&'static` constant, so a retried future
+    /// carries only a pointer; one with expressions is a local, borrowed.
+    pub(crate) fn policy_binding(&self, var: &syn::Ident) -> (TokenStream, TokenStream) {
+        let policy = self.policy();
+        if policy.to_string().starts_with("const") {
+            (TokenStream::new(), quote!(&#policy))
+        } else {
+            (quote!(let #var = #policy;), quote!(&#var))
+        }
+    }
+
     /// The predicate expression, before it is tied to the error type.
     pub(crate) fn on_expr(&self) -> TokenStream {
         let private = self.private_path();

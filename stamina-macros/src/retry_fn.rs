@@ -278,13 +278,17 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
     let outcome_var = Ident::new("stamina_outcome", Span::mixed_site());
     let result_var = Ident::new("stamina_result", Span::mixed_site());
     let sleeper_var = Ident::new("stamina_sleeper", Span::mixed_site());
+    let pause_var = Ident::new("stamina_pause", Span::mixed_site());
+    let view_var = Ident::new("stamina_view", Span::mixed_site());
 
-    let policy = params.policy();
+    let (policy_setup, policy_ref) = params.policy_binding(&policy_var);
     let on = params.on_expr();
     // The predicate gets its argument type from the return type, so closures
     // infer it. When the return type has an `impl Trait` (erased to `_` here),
     // the return type alone does not name a type, and the predicate is typed
     // from the first attempt's outcome instead, as in `retry_block!`.
+    // It is held by value: a fn item or a closure without captures takes no
+    // room in the retried future.
     let (on_setup, on_after_attempt) = if eraser.erased {
         (
             quote!(let mut #on_var = #private::Option::None;),
@@ -292,8 +296,8 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
         )
     } else {
         (
-            quote_spanned!(result_span=> let #on_var = &#private::predicate_for::<#result_type, _, _>(#on);),
-            TokenStream::new(),
+            quote_spanned!(result_span=> let #on_var = #private::predicate_for::<#result_type, _, _>(#on);),
+            quote!(let #on_var = &#on_var;),
         )
     };
     let body = &function.block;
@@ -305,43 +309,57 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
     let from_result = quote_spanned!(result_span=> #private::RetryResult::from_result);
     // A predicate of the wrong type is reported at `on`, here too.
     let on_span = params.on_span();
-    let sync_step = quote_spanned!(on_span=> #state_var.decide_sync);
-    let async_step = quote_spanned!(on_span=> #state_var.decide_async);
-    let retry_loop = if function.sig.asyncness.is_some() {
-        quote! {
-            let #sleeper_var = <#private::DefaultSleeper as #private::Default>::default();
-            let mut #state_var = #private::RetryState::new(
-                &#policy_var, #name, || #private::Sleeper::now(&#sleeper_var),
-            );
-            loop {
-                let #outcome_var = #into_result(
-                    #private::attempt_async::<#result_type, _>(async { #clones #body }).await,
-                );
-                #on_after_attempt
-                match #async_step(#outcome_var, #on_var, &#sleeper_var).await
-                {
-                    #private::ControlFlow::Break(#result_var) => {
-                        return #from_result(#result_var);
-                    }
-                    #private::ControlFlow::Continue(()) => {}
-                }
-            }
-        }
+    let settle = quote_spanned!(on_span=> #state_var.settle);
+    let site = quote!(#private::Site { policy: #policy_ref, name: &const { #name } });
+    // Hooks see the error as `&dyn Error` when its type is one: chosen by
+    // autoref specialization on the outcome's concrete type.
+    // The probe takes the error type from the predicate where it can (a fn's
+    // signature names it), so that a return type that is not a `Result` is
+    // reported once, without follow-up errors from the probe.
+    let probe = if eraser.erased {
+        quote!(#private::ErrorViewProbe::of(&#outcome_var))
     } else {
-        quote! {
-            let mut #state_var = #private::RetryState::new(&#policy_var, #name, #private::sync_now);
-            loop {
-                let #outcome_var = #into_result(
-                    #private::attempt_sync::<#result_type, _>(|| { #clones #body }),
-                );
+        quote!(#private::ErrorViewProbe::for_predicate(#on_var))
+    };
+    let error_view = quote! {
+        {
+            use #private::{ViaDebug as _, ViaError as _};
+            (&&#probe).error_view()
+        }
+    };
+    let (now, attempt, sleeper_setup, sleep) = if function.sig.asyncness.is_some() {
+        (
+            quote!(|| #private::Sleeper::now(&#sleeper_var)),
+            quote!(#private::attempt_async::<#result_type, _>(async { #clones #body }).await),
+            quote!(let #sleeper_var = <#private::DefaultSleeper as #private::Default>::default();),
+            quote!(#pause_var.sleep_async(&#sleeper_var).await),
+        )
+    } else {
+        (
+            quote!(#private::sync_now),
+            quote!(#private::attempt_sync::<#result_type, _>(|| { #clones #body })),
+            TokenStream::new(),
+            quote!(#pause_var.sleep_sync()),
+        )
+    };
+    let retry_loop = quote! {
+        #sleeper_setup
+        let mut #state_var = #private::RetryState::new(#policy_ref, #now);
+        loop {
+            let #outcome_var = #into_result(#attempt);
+            // The match ends before the wait, so its temporaries take no room
+            // in the future while it sleeps.
+            let #pause_var = match {
                 #on_after_attempt
-                match #sync_step(#outcome_var, #on_var) {
-                    #private::ControlFlow::Break(#result_var) => {
-                        return #from_result(#result_var);
-                    }
-                    #private::ControlFlow::Continue(()) => {}
+                let #view_var = #error_view;
+                #settle(#site, #outcome_var, #on_var, #now, #view_var)
+            } {
+                #private::Settled::Done(#result_var) => {
+                    return #from_result(#result_var);
                 }
-            }
+                #private::Settled::Wait(#pause_var) => #pause_var,
+            };
+            #sleep;
         }
     };
     let vis = &function.vis;
@@ -351,7 +369,7 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
         #vis #sig {
             #(#inner_attrs)*
             #take_ownership
-            let #policy_var = #policy;
+            #policy_setup
             #on_setup
             #retry_loop
         }

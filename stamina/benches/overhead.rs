@@ -7,6 +7,7 @@
 //!
 //! Run: `cargo bench -p stamina --bench overhead`. Compare each library with
 //! `bare` of the same group (the operation alone, or a hand-written loop).
+//! stamina runs with no instrumentation hook installed.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -32,13 +33,26 @@ fn operation(failures: &Cell<u32>) -> Result<u64, Transient> {
     }
 }
 
+// An async fn, like the real operations retried in production, even though
+// this one does not wait.
 #[inline(never)]
+#[allow(clippy::unused_async)]
 async fn async_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
     operation(failures)
 }
 
 fn retryable(_: &Transient) -> bool {
     true
+}
+
+#[stamina::retry(on = retryable, wait_max = 0)]
+fn retried_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
+    operation(failures)
+}
+
+#[stamina::retry(on = retryable, wait_max = 0)]
+async fn retried_async_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
+    async_operation(failures).await
 }
 
 /// Polls `future` once; it must be ready.
@@ -51,7 +65,10 @@ fn poll_once<F: Future>(future: F) -> F::Output {
 }
 
 fn zero_wait_backon() -> backon::ExponentialBuilder {
-    backon::ExponentialBuilder::default().with_min_delay(Duration::ZERO).with_max_delay(Duration::ZERO).with_max_times(9)
+    backon::ExponentialBuilder::default()
+        .with_min_delay(Duration::ZERO)
+        .with_max_delay(Duration::ZERO)
+        .with_max_times(9)
 }
 
 fn sync_cases(c: &mut Criterion, group_name: &str, failures: u32) {
@@ -74,6 +91,20 @@ fn sync_cases(c: &mut Criterion, group_name: &str, failures: u32) {
             left.set(failures);
             black_box(
                 (|| operation(&left)).retry(zero_wait_backon()).sleep(|_| {}).when(retryable).call().unwrap(),
+            )
+        });
+    });
+    group.bench_function("stamina_attribute", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(retried_operation(&left).unwrap())
+        });
+    });
+    group.bench_function("stamina_block", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(
+                stamina::retry_block!(on = retryable, wait_max = 0, |_attempt| operation(&left)).unwrap(),
             )
         });
     });
@@ -131,11 +162,29 @@ fn async_cases(c: &mut Criterion, group_name: &str, failures: u32) {
                 left.set(failures);
                 let strategy = tokio_retry::strategy::ExponentialBackoff::from_millis(10).take(9);
                 black_box(
-                    poll_once(tokio_retry::RetryIf::start(strategy, || async_operation(&left), retryable)).unwrap(),
+                    poll_once(tokio_retry::RetryIf::start(strategy, || async_operation(&left), retryable))
+                        .unwrap(),
                 )
             });
         });
     }
+    group.bench_function("stamina_attribute", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(poll_once(retried_async_operation(&left)).unwrap())
+        });
+    });
+    group.bench_function("stamina_block", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(
+                poll_once(stamina::retry_block!(on = retryable, wait_max = 0, async |_attempt| {
+                    async_operation(&left).await
+                }))
+                .unwrap(),
+            )
+        });
+    });
     let caller = stamina::AsyncRetryingCaller::new().wait_max(Duration::ZERO);
     group.bench_function("stamina_caller", |b| {
         b.iter(|| {
@@ -170,6 +219,9 @@ fn testing_mode(c: &mut Criterion) {
 }
 
 fn benches(c: &mut Criterion) {
+    // Measure stamina itself: no instrumentation hook (what the defaults cost
+    // depends on the subscriber or registry behind them).
+    stamina::instrumentation::set_on_retry_hooks([]);
     sync_cases(c, "success_sync", 0);
     sync_cases(c, "retry3_sync", 3);
     async_cases(c, "success_async", 0);

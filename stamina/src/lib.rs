@@ -34,15 +34,15 @@
 #[cfg(feature = "tokio")]
 #[doc(inline)]
 pub use stamina_core::TokioSleeper;
+#[cfg(feature = "http")]
+#[doc(inline)]
+pub use stamina_core::http;
 #[doc(inline)]
 pub use stamina_core::{
     AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, BoundRetryingCaller, Decision, DefaultSleeper,
     ErrorChain, ErrorTypeList, IntoDecision, RetryContext, RetryPolicy, RetryingCaller, Sleeper, error_type,
     error_types, is_active, retry_context, set_active,
 };
-#[cfg(feature = "http")]
-#[doc(inline)]
-pub use stamina_core::http;
 #[doc(inline)]
 pub use stamina_core::{instrumentation, testing};
 #[cfg(feature = "macros")]

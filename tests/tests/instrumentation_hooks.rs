@@ -557,34 +557,21 @@ async fn callers_and_blocks_report_the_context_block_name() {
     assert_eq!(events.take(), ["<context block>"; 5]);
 }
 
-/// Drives a loop the way the macros' generated code does, with the error view
-/// picked by autoref specialization at this (concrete) call site.
-fn retry_once_with_probe<E: std::fmt::Debug, V: stamina::__private::ErrorView<E>>(
-    view: V,
-    error: impl Fn() -> E,
-) {
-    use std::ops::ControlFlow;
-    let policy = stamina::__private::DEFAULT_POLICY.attempts(2).wait_max(Duration::ZERO);
-    let mut state = stamina::__private::RetryState::new(
-        &policy,
-        stamina::__private::CallableName::new("probe"),
-        stamina::__private::sync_now,
-    )
-    .error_view(view);
-    loop {
-        if let ControlFlow::Break(result) = state.decide_sync(Err::<(), E>(error()), &always) {
-            assert!(result.is_err());
-            return;
-        }
-    }
-}
-
 #[derive(Debug)]
 struct NotAnError;
 
 #[test]
 fn errors_reach_hooks_as_dyn_error_where_the_macro_can_tell() {
-    use stamina::__private::{ErrorViewProbe, ViaDebug as _, ViaError as _};
+    // The macros see the concrete error type and pick, by autoref
+    // specialization, a view that shows it as `&dyn Error` when it is one.
+    #[stamina::retry(on = always, attempts = 2, wait_max = 0)]
+    fn an_error(n: u32) -> Result<(), Transient> {
+        Err(Transient(n))
+    }
+    #[stamina::retry(on = always, attempts = 2, wait_max = 0)]
+    fn not_an_error() -> Result<(), NotAnError> {
+        Err(NotAnError)
+    }
 
     let _isolated = isolated();
     let events = Events::default();
@@ -600,11 +587,12 @@ fn errors_reach_hooks_as_dyn_error_where_the_macro_can_tell() {
         }),
     ));
 
-    retry_once_with_probe((&&ErrorViewProbe::<Transient>::new()).error_view(), || Transient(3));
-    retry_once_with_probe((&&ErrorViewProbe::<NotAnError>::new()).error_view(), || NotAnError);
-    // Blocks name no error type: the probe takes it from an outcome.
-    let outcome: Result<(), Transient> = Err(Transient(8));
-    retry_once_with_probe((&&ErrorViewProbe::of(&outcome)).error_view(), || Transient(8));
+    assert!(an_error(3).is_err());
+    assert!(not_an_error().is_err());
+    // Blocks name no error type: the view comes from each attempt's outcome.
+    let block: Result<(), Transient> =
+        stamina::retry_block!(on = always, attempts = 2, wait_max = 0, |_attempt| Err(Transient(8)));
+    assert!(block.is_err());
 
     assert_eq!(
         events.take(),

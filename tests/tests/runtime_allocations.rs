@@ -1,6 +1,9 @@
 //! The retry loop allocates nothing: not on success, and not on retries while
 //! no instrumentation hook is installed. Counted per thread by
 //! `allocation-counter`'s global allocator.
+//!
+//! Every test here installs no hooks (`set_on_retry_hooks([])`); what the
+//! default hooks cost is measured in `instrumentation_alloc.rs`.
 
 use std::time::Duration;
 
@@ -28,6 +31,7 @@ fn the_counter_counts() {
 
 #[test]
 fn sync_success_and_retries_allocate_nothing() {
+    stamina::instrumentation::set_on_retry_hooks([]);
     let caller = RetryingCaller::new().wait_max(Duration::ZERO);
     // Warm up thread-locals (the RNG) outside the measurement.
     let _ = caller.call(always, || Err::<(), _>(Transient));
@@ -56,6 +60,7 @@ fn sync_success_and_retries_allocate_nothing() {
 
 #[test]
 fn async_success_and_retries_allocate_nothing() {
+    stamina::instrumentation::set_on_retry_hooks([]);
     let caller = AsyncRetryingCaller::new().wait_max(Duration::ZERO);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
     // Warm up the runtime's and the RNG's thread-locals outside the measurement.

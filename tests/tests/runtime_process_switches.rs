@@ -11,7 +11,7 @@ use stamina::testing::{self, TestMode};
 fn calls_until_given_up(caller: RetryingCaller) -> u32 {
     let calls = Cell::new(0);
     let _ = caller.call(
-        |_: &()| true,
+        |(): &()| true,
         || {
             calls.set(calls.get() + 1);
             Err::<(), ()>(())

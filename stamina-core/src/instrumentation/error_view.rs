@@ -38,3 +38,11 @@ impl<E: Error + 'static> ErrorView<E> for AsErrorView {
         Some(error)
     }
 }
+
+/// The views the macros pick by autoref specialization, as fn pointers.
+impl<E> ErrorView<E> for for<'x> fn(&'x E) -> Option<&'x (dyn Error + 'static)> {
+    #[inline]
+    fn view<'e>(&self, error: &'e E) -> Option<&'e (dyn Error + 'static)> {
+        self(error)
+    }
+}

@@ -1,0 +1,56 @@
+//! The future of a retried `async fn` is barely larger than its body's.
+//!
+//! The retry state lives beside the body's future; tokio's `Sleep` is only
+//! alive while the body's future is not, so a well-formed state machine
+//! overlaps the two.
+
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+#[derive(Debug)]
+struct Transient;
+
+fn always(_: &Transient) -> bool {
+    true
+}
+
+async fn small(calls: &AtomicU32) -> Result<u32, Transient> {
+    tokio::task::yield_now().await;
+    Ok(calls.fetch_add(1, Ordering::Relaxed))
+}
+
+#[stamina::retry(on = always, attempts = 3)]
+async fn small_retried(calls: &AtomicU32) -> Result<u32, Transient> {
+    small(calls).await
+}
+
+async fn large(calls: &AtomicU32) -> Result<u32, Transient> {
+    let buffer = black_box([7_u8; 512]);
+    tokio::task::yield_now().await;
+    Ok(calls.fetch_add(u32::from(buffer[calls.load(Ordering::Relaxed) as usize % 512]), Ordering::Relaxed))
+}
+
+#[stamina::retry(on = always, attempts = 3)]
+async fn large_retried(calls: &AtomicU32) -> Result<u32, Transient> {
+    large(calls).await
+}
+
+fn overhead<A: Future, B: Future>(body: &A, retried: &B) -> usize {
+    size_of_val(retried) - size_of_val(body)
+}
+
+#[test]
+fn retried_futures_stay_within_64_bytes_of_their_body() {
+    let calls = AtomicU32::new(0);
+    let small_overhead = overhead(&small(&calls), &small_retried(&calls));
+    let large_overhead = overhead(&large(&calls), &large_retried(&calls));
+    println!(
+        "small body {} B, retried {} B (+{small_overhead}); large body {} B, retried {} B (+{large_overhead})",
+        size_of_val(&small(&calls)),
+        size_of_val(&small_retried(&calls)),
+        size_of_val(&large(&calls)),
+        size_of_val(&large_retried(&calls)),
+    );
+    assert!(large_overhead <= 64, "+{large_overhead} B over a large body");
+    assert!(small_overhead <= 64, "+{small_overhead} B over a small body");
+}
