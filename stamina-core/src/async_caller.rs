@@ -79,7 +79,7 @@ impl<S> AsyncRetryingCaller<S> {
             Site { policy: &self.policy, name: &CallableName::CONTEXT_BLOCK },
             &on,
             &self.sleeper,
-            |_| op(),
+            |()| op(),
         )
         .await
     }

@@ -17,19 +17,26 @@ pub(crate) fn backoff_with_jitter(policy: &RetryPolicy, attempt: u32, jitter: Du
     // Exponents past i32::MAX saturate the power to 0 or infinity anyway.
     let exponent = i32::try_from(attempt.saturating_sub(1)).unwrap_or(i32::MAX);
     // Nanoseconds in f64 keep integer schedules exact (100 ms * 2 = 200 ms).
-    let initial = policy.get_wait_initial().as_nanos() as f64;
+    let initial = nanos_f64(policy.get_wait_initial());
     let grown = if initial == 0.0 {
         0.0 // avoids 0 * inf = NaN for huge exponents
     } else {
         initial * policy.get_wait_exp_base().powi(exponent)
     };
-    let total = grown + jitter.as_nanos() as f64;
-    let cap_nanos = cap.as_nanos() as f64;
+    let total = grown + nanos_f64(jitter);
+    let cap_nanos = nanos_f64(cap);
     // Anything but "less than the cap" (including NaN and infinity) is the cap.
     if total.partial_cmp(&cap_nanos) != Some(core::cmp::Ordering::Less) {
         return cap;
     }
     Duration::try_from_secs_f64(total.round() / 1e9).map_or(cap, |wait| wait.min(cap))
+}
+
+/// A duration in nanoseconds as `f64`, without the slow `u128` conversion.
+#[inline]
+#[allow(clippy::cast_precision_loss)] // exact below 2^53 s; waits are far shorter
+fn nanos_f64(duration: Duration) -> f64 {
+    duration.as_secs() as f64 * 1e9 + f64::from(duration.subsec_nanos())
 }
 
 /// Draws a uniform jitter in `[0, max]`.

@@ -31,8 +31,12 @@ pub(crate) fn coarse_now() -> Instant {
 ///
 /// Signed, because tokio's paused clocks (one per runtime) can read earlier
 /// than the base taken from another runtime's clock.
+///
+/// Not public API: it appears in [`Sleeper::stamp`](crate::Sleeper::stamp),
+/// which only the crate calls.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Stamp(i64);
+pub struct Stamp(i64);
 
 static STAMP_BASE: OnceLock<Instant> = OnceLock::new();
 
@@ -54,7 +58,7 @@ impl Stamp {
     }
 
     /// The stamp of `at`.
-    pub(crate) fn of(at: Instant) -> Self {
+    pub fn of(at: Instant) -> Self {
         Self(Self::offset(at).max(i64::MIN + Self::MARKERS))
     }
 
@@ -63,11 +67,22 @@ impl Stamp {
         self.0 < i64::MIN + Self::MARKERS
     }
 
-    /// The time from this stamp to `now`, zero if `now` is earlier.
-    pub(crate) fn elapsed_at(self, now: Instant) -> Duration {
-        let nanos = Self::offset(now).saturating_sub(self.0);
+    /// The time from this stamp to `later`, zero if `later` is earlier.
+    pub(crate) fn elapsed_to(self, later: Stamp) -> Duration {
+        let nanos = later.0.saturating_sub(self.0);
         Duration::from_nanos(u64::try_from(nanos).unwrap_or(0))
     }
+}
+
+/// Now, on the coarse monotonic clock, as a stamp: the cheapest reading there
+/// is (no mapping onto `Instant`). Stamps from here compare only with each
+/// other, which is all one retry loop needs.
+#[inline]
+pub(crate) fn coarse_stamp() -> Stamp {
+    // An instant's ticks, read as a duration since coarsetime's epoch.
+    let ticks = coarsetime::Instant::now_without_cache_update().as_ticks();
+    let nanos = coarsetime::Duration::from_ticks(ticks).as_nanos();
+    Stamp(i64::try_from(nanos).unwrap_or(i64::MAX).max(i64::MIN + Stamp::MARKERS))
 }
 
 #[cfg(test)]
@@ -81,12 +96,20 @@ mod tests {
         let later = now + Duration::from_secs(3600);
         let _ = Stamp::of(now); // may or may not set the base; either way:
         assert_eq!(
-            Stamp::of(earlier).elapsed_at(later),
+            Stamp::of(earlier).elapsed_to(Stamp::of(later)),
             Duration::from_secs(3600) + Duration::from_millis(5)
         );
-        assert_eq!(Stamp::of(later).elapsed_at(now), Duration::ZERO);
+        assert_eq!(Stamp::of(later).elapsed_to(Stamp::of(now)), Duration::ZERO);
         assert!(!Stamp::of(earlier).is_marker());
         assert!(Stamp::marker(3).is_marker());
+    }
+
+    #[test]
+    fn coarse_stamps_follow_real_time() {
+        let first = coarse_stamp();
+        std::thread::sleep(Duration::from_millis(30));
+        let elapsed = first.elapsed_to(coarse_stamp());
+        assert!(elapsed >= Duration::from_millis(20) && elapsed < Duration::from_secs(5), "{elapsed:?}");
     }
 
     #[test]

@@ -17,7 +17,6 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 use core::time::Duration;
-use std::time::Instant;
 
 use crate::backoff::{backoff_with_jitter, jittered_backoff};
 use crate::clock::Stamp;
@@ -140,13 +139,14 @@ impl<F: Future<Output = ()>> Future for Sleeping<F> {
 impl RetryState {
     /// Starts a loop: reads the switches (atomic loads), and the clock only when
     /// a timeout applies.
-    #[inline]
-    pub fn new(policy: &RetryPolicy, now: impl FnOnce() -> Instant) -> Self {
+    #[allow(clippy::inline_always)] // measured: without it the success path calls it
+    #[inline(always)]
+    pub fn new(policy: &RetryPolicy, now: impl FnOnce() -> Stamp) -> Self {
         let (started, max_attempts) = match current_mode() {
             Mode::Inactive => (INACTIVE, 1),
             Mode::Testing(testing) => (TESTING, testing.effective_attempts(policy.get_attempts())),
             Mode::Normal => {
-                let started = if policy.get_timeout().is_some() { Stamp::of(now()) } else { NO_TIMEOUT };
+                let started = if policy.get_timeout().is_some() { now() } else { NO_TIMEOUT };
                 (started, policy.get_attempts().unwrap_or(0))
             }
         };
@@ -176,14 +176,15 @@ impl RetryState {
     /// `view` shows the error to hooks as `&dyn Error` where the caller knows
     /// it is one (the macros choose it by autoref specialization). It is taken
     /// by value because views are zero-sized or fn pointers.
-    #[inline]
+    #[allow(clippy::inline_always)] // measured: without it the success path calls it
+    #[inline(always)]
     #[allow(clippy::needless_pass_by_value)]
     pub fn settle<T, E, P, D, W>(
         &mut self,
         site: Site<'_>,
         outcome: Result<T, E>,
         on: &P,
-        now: impl FnOnce() -> Instant,
+        now: impl FnOnce() -> Stamp,
         view: W,
     ) -> Settled<T, E>
     where
@@ -212,12 +213,13 @@ impl RetryState {
     }
 
     /// After a failed attempt: `Some(pause)` to retry, `None` to give up.
+    #[inline(never)]
     fn after_failure<E, P, D, W>(
         &mut self,
         site: Site<'_>,
         error: &E,
         on: &P,
-        now: impl FnOnce() -> Instant,
+        now: impl FnOnce() -> Stamp,
         view: &W,
     ) -> Option<Pause>
     where
@@ -240,7 +242,7 @@ impl RetryState {
         }
         if let Some(timeout) = site.policy.get_timeout()
             && !self.started.is_marker()
-            && self.started.elapsed_at(now()) >= timeout
+            && self.started.elapsed_to(now()) >= timeout
         {
             return self.give_up(site, GiveUpReason::Timeout, error, view);
         }
@@ -278,19 +280,41 @@ impl RetryState {
     }
 }
 
+/// What the drivers hand each attempt: an [`Attempt`] for blocks, nothing for
+/// callers, whose operations do not take one, so that they do not pay for
+/// computing it.
+#[doc(hidden)]
+pub trait AttemptArg {
+    /// The argument for the attempt `state` is about to run.
+    fn for_attempt(state: &RetryState, policy: &RetryPolicy) -> Self;
+}
+
+impl AttemptArg for Attempt {
+    #[inline]
+    fn for_attempt(state: &RetryState, policy: &RetryPolicy) -> Self {
+        state.attempt(policy)
+    }
+}
+
+impl AttemptArg for () {
+    #[inline]
+    fn for_attempt(_: &RetryState, _: &RetryPolicy) -> Self {}
+}
+
 /// Retries the sync operation `op` at `site`.
 #[doc(hidden)]
-pub fn run_sync<T, E, P, D, F>(site: Site<'_>, on: &P, mut op: F) -> Result<T, E>
+pub fn run_sync<T, E, P, D, A, F>(site: Site<'_>, on: &P, mut op: F) -> Result<T, E>
 where
     E: Debug,
     P: Fn(&E) -> D,
     D: IntoDecision,
-    F: FnMut(Attempt) -> Result<T, E>,
+    A: AttemptArg,
+    F: FnMut(A) -> Result<T, E>,
 {
-    let mut state = RetryState::new(site.policy, crate::clock::coarse_now);
+    let mut state = RetryState::new(site.policy, crate::clock::coarse_stamp);
     loop {
-        let outcome = op(state.attempt(site.policy));
-        match state.settle(site, outcome, on, crate::clock::coarse_now, NoErrorView) {
+        let outcome = op(A::for_attempt(&state, site.policy));
+        match state.settle(site, outcome, on, crate::clock::coarse_stamp, NoErrorView) {
             Settled::Done(result) => return result,
             Settled::Wait(pause) => pause.sleep_sync(),
         }
@@ -299,21 +323,27 @@ where
 
 /// Retries the async operation `op` at `site`, sleeping on `sleeper`.
 #[doc(hidden)]
-pub async fn run_async<T, E, P, D, F, Fut, S>(site: Site<'_>, on: &P, sleeper: &S, mut op: F) -> Result<T, E>
+pub async fn run_async<T, E, P, D, A, F, Fut, S>(
+    site: Site<'_>,
+    on: &P,
+    sleeper: &S,
+    mut op: F,
+) -> Result<T, E>
 where
     E: Debug,
     P: Fn(&E) -> D,
     D: IntoDecision,
-    F: FnMut(Attempt) -> Fut,
+    A: AttemptArg,
+    F: FnMut(A) -> Fut,
     Fut: Future<Output = Result<T, E>>,
     S: Sleeper,
 {
-    let mut state = RetryState::new(site.policy, || sleeper.now());
+    let mut state = RetryState::new(site.policy, || sleeper.stamp());
     loop {
-        let outcome = op(state.attempt(site.policy)).await;
+        let outcome = op(A::for_attempt(&state, site.policy)).await;
         // The match ends before the wait: its temporaries are not kept alive
         // (and stored in this future) while it sleeps.
-        let pause = match state.settle(site, outcome, on, || sleeper.now(), NoErrorView) {
+        let pause = match state.settle(site, outcome, on, || sleeper.stamp(), NoErrorView) {
             Settled::Done(result) => return result,
             Settled::Wait(pause) => pause,
         };

@@ -3,19 +3,19 @@
 //! **Not public API.** Nothing here follows semver; it is reached through
 //! `stamina::__private` by generated code only.
 
+pub use crate::clock::Stamp;
 pub use crate::engine::{Pause, RetryState, Settled, Site, Sleeping, run_async, run_sync};
 pub use crate::name::CallableName;
 
 use core::fmt::Debug;
 use core::time::Duration;
-use std::time::Instant;
 
 use crate::{IntoDecision, RetryPolicy};
 
 /// The clock of sync retry loops.
 #[inline]
-pub fn sync_now() -> Instant {
-    Instant::now()
+pub fn sync_now() -> Stamp {
+    crate::clock::coarse_stamp()
 }
 
 /// A duration from a whole number of nanoseconds, for durations the macros parsed

@@ -44,6 +44,14 @@ pub trait Sleeper {
 
     /// The current time on this sleeper's clock.
     fn now(&self) -> Instant;
+
+    /// The current time as the retry loop stores it. Not public API: the
+    /// default converts [`now`](Self::now); the built-in sleepers read the
+    /// coarse clock directly, which is cheaper.
+    #[doc(hidden)]
+    fn stamp(&self) -> crate::clock::Stamp {
+        crate::clock::Stamp::of(self.now())
+    }
 }
 
 impl<F, Fut> Sleeper for F
@@ -59,6 +67,10 @@ where
 
     fn now(&self) -> Instant {
         crate::clock::coarse_now()
+    }
+
+    fn stamp(&self) -> crate::clock::Stamp {
+        crate::clock::coarse_stamp()
     }
 }
 
@@ -85,6 +97,13 @@ impl Sleeper for TokioSleeper {
         return tokio::time::Instant::now().into_std();
         #[cfg(not(feature = "test-util"))]
         return crate::clock::coarse_now();
+    }
+
+    fn stamp(&self) -> crate::clock::Stamp {
+        #[cfg(feature = "test-util")]
+        return crate::clock::Stamp::of(self.now());
+        #[cfg(not(feature = "test-util"))]
+        return crate::clock::coarse_stamp();
     }
 }
 

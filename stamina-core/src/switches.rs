@@ -50,6 +50,8 @@ pub(crate) fn encode_testing(mode: Option<TestMode>) -> u64 {
     }
 }
 
+#[allow(clippy::inline_always)] // measured: without it the success path calls it
+#[inline(always)]
 fn decode_testing(word: u64) -> Option<TestMode> {
     if word & TESTING == 0 {
         return None;
@@ -60,7 +62,8 @@ fn decode_testing(word: u64) -> Option<TestMode> {
 }
 
 /// The mode in force on this thread now.
-#[inline]
+#[allow(clippy::inline_always)] // measured: without it the success path calls it
+#[inline(always)]
 pub(crate) fn current_mode() -> Mode {
     let global = GLOBAL.load(Ordering::Relaxed);
     let local_active = LOCAL_ACTIVE.with(Cell::get);

@@ -93,7 +93,7 @@ fn generate(params: &Params, closure: &ExprClosure, attempt_pat: &TokenStream) -
     let is_async = closure.asyncness.is_some();
     let (now, sleeper_setup, attempt, sleep) = if is_async {
         (
-            quote!(|| #private::Sleeper::now(&#sleeper_var)),
+            quote!(|| #private::Sleeper::stamp(&#sleeper_var)),
             quote!(let #sleeper_var = <#private::DefaultSleeper as #private::Default>::default();),
             quote! {
                 #private::block_attempt_async(async {

@@ -329,7 +329,7 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
     };
     let (now, attempt, sleeper_setup, sleep) = if function.sig.asyncness.is_some() {
         (
-            quote!(|| #private::Sleeper::now(&#sleeper_var)),
+            quote!(|| #private::Sleeper::stamp(&#sleeper_var)),
             quote!(#private::attempt_async::<#result_type, _>(async { #clones #body }).await),
             quote!(let #sleeper_var = <#private::DefaultSleeper as #private::Default>::default();),
             quote!(#pause_var.sleep_async(&#sleeper_var).await),

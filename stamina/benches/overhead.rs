@@ -122,6 +122,13 @@ fn sync_cases(c: &mut Criterion, group_name: &str, failures: u32) {
             black_box(context.call(|_| operation(&left)).unwrap())
         });
     });
+    let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO).timeout(None);
+    group.bench_function("stamina_caller_no_timeout", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(caller.call(retryable, || operation(&left)).unwrap())
+        });
+    });
     group.finish();
 }
 
