@@ -52,6 +52,9 @@ pub(crate) fn draw_jitter(max: Duration) -> Duration {
 
 /// The wait after failed attempt `attempt`, with a fresh jitter.
 pub(crate) fn jittered_backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    if policy.get_wait_max().is_zero() {
+        return Duration::ZERO; // a common way to say "no waits" (tests, benches)
+    }
     // Once the exponential term alone reaches the cap, jitter cannot change the
     // result: skip drawing it (the RNG is the costliest part of a retry).
     let floor = backoff_with_jitter(policy, attempt, Duration::ZERO);
