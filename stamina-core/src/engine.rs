@@ -90,7 +90,6 @@ impl Pause {
     /// Sleeps on this thread; a zero wait does not sleep at all.
     #[inline]
     pub fn sleep_sync(self) {
-
         if !self.wait.is_zero() {
             std::thread::sleep(self.wait);
         }
