@@ -246,14 +246,19 @@ impl RetryState {
         {
             return self.give_up(site, GiveUpReason::Timeout, error, view);
         }
-        let guards = instrumentation::dispatch_retry(
-            *site.name,
-            self.num,
-            wait,
-            self.waited(),
-            error,
-            view.view(error),
-        );
+        // Without hooks, not even the details are prepared.
+        let guards = if instrumentation::hooks_installed() {
+            instrumentation::dispatch_retry(
+                *site.name,
+                self.num,
+                wait,
+                self.waited(),
+                error,
+                view.view(error),
+            )
+        } else {
+            HookGuards::none()
+        };
         let wait_nanos = u64::try_from(wait.as_nanos()).unwrap_or(u64::MAX);
         self.waited_nanos = self.waited_nanos.saturating_add(wait_nanos);
         self.num = self.num.saturating_add(1);

@@ -112,12 +112,7 @@ async fn run_against(api_url: &str, timeout: Duration, mut repos: Vec<String>) -
         );
         return ExitCode::from(2);
     }
-    #[cfg(feature = "tls")]
-    {
-        // reqwest's `rustls-no-provider` uses the process's default provider.
-        // An error means one is installed already, which is as good.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
+
     if repos.is_empty() {
         repos = DEFAULT_REPOS.iter().map(|&repo| repo.to_owned()).collect();
     }

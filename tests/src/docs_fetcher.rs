@@ -154,7 +154,7 @@ impl GitHub {
             value.set_sensitive(true);
             headers.insert(header::AUTHORIZATION, value);
         }
-        let client = reqwest::Client::builder()
+        let client = crate::http_client_builder()
             .user_agent("stamina-fetch-repo-docs")
             .default_headers(headers)
             .timeout(timeout)

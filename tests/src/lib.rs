@@ -8,3 +8,12 @@
 
 pub mod docs_fetcher;
 pub mod fake_github;
+
+/// A reqwest client builder that works in every feature combination: with
+/// the `tls` feature, reqwest's `rustls-no-provider` needs the process's
+/// default crypto provider, which this installs first.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    #[cfg(feature = "tls")]
+    let _ = rustls::crypto::ring::default_provider().install_default(); // an error: one is installed already
+    reqwest::Client::builder()
+}

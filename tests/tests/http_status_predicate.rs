@@ -34,7 +34,7 @@ async fn run(faults: Vec<Fault>, on_status: RetryOnStatus) -> (FakeGithub, Resul
         .into_iter()
         .fold(FakeRepo::new(REPO).readme("# api\n"), |repo, fault| repo.fault(Endpoint::Readme, fault));
     let server = FakeGithub::start([repo]).await.unwrap();
-    let client = reqwest::Client::builder().retry(reqwest::retry::never()).build().unwrap();
+    let client = stamina_tests::http_client_builder().retry(reqwest::retry::never()).build().unwrap();
     let url = format!("{}{}", server.url(), Endpoint::Readme.path(REPO));
     let on = |error: &ApiError| match error {
         ApiError::Status { status, headers } => on_status.decide(*status, headers),

@@ -200,6 +200,14 @@ fn dispatch_retry_slow(
     guards
 }
 
+/// Whether any hook is installed (or defaults are still to be resolved): one
+/// atomic load. The retry loop asks first, so that a loop without hooks does
+/// not even prepare the details.
+#[inline]
+pub(crate) fn hooks_installed() -> bool {
+    !registry::no_hooks()
+}
+
 /// Tells the hooks that a loop succeeded after `attempts` attempts.
 #[inline]
 pub(crate) fn dispatch_success(name: CallableName, attempts: u32, waited: Duration) {
