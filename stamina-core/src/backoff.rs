@@ -1,6 +1,12 @@
 //! The backoff formula: exponential growth, additive jitter, a cap, and no overflow.
 
+use core::cell::RefCell;
+use core::hash::{BuildHasher, Hasher};
 use core::time::Duration;
+use std::hash::RandomState;
+
+use rand::rngs::SmallRng;
+use rand::{RngExt, SeedableRng};
 
 use crate::RetryPolicy;
 
@@ -39,12 +45,24 @@ fn nanos_f64(duration: Duration) -> f64 {
     duration.as_secs() as f64 * 1e9 + f64::from(duration.subsec_nanos())
 }
 
+thread_local! {
+    /// Jitter needs spread, not secrecy: a small fast generator per thread,
+    /// seeded from std's per-process random hasher keys, so that the runtime
+    /// builds no cryptographic RNG and no OS entropy crate.
+    static JITTER_RNG: RefCell<SmallRng> = RefCell::new(SmallRng::seed_from_u64(random_seed()));
+}
+
+fn random_seed() -> u64 {
+    // Each `RandomState` has fresh keys (random per process, then incremented).
+    RandomState::new().build_hasher().finish()
+}
+
 /// Draws a uniform jitter in `[0, max]`.
 pub(crate) fn draw_jitter(max: Duration) -> Duration {
     if max.is_zero() {
         return Duration::ZERO;
     }
-    let fraction: f64 = rand::random::<f64>(); // [0, 1)
+    let fraction: f64 = JITTER_RNG.with(|rng| rng.borrow_mut().random::<f64>()); // [0, 1)
     // Scaling [0, 1) by max gives [0, max); the closed upper bound of Python's
     // `random.uniform` is a measure-zero difference.
     max.mul_f64(fraction)
@@ -158,6 +176,15 @@ mod tests {
             let j = draw_jitter(max);
             prop_assert!(j <= max);
         }
+    }
+
+    #[test]
+    fn every_thread_seeds_its_own_jitter() {
+        assert_ne!(random_seed(), random_seed());
+        let draws = || (0..4).map(|_| draw_jitter(Duration::from_secs(1))).collect::<Vec<_>>();
+        let here = draws();
+        let there = std::thread::spawn(draws).join().unwrap();
+        assert_ne!(here, there);
     }
 
     #[test]

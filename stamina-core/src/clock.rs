@@ -8,14 +8,36 @@
 //! of a scheduler tick, 1 to 4 ms). Readings are mapped onto
 //! `std::time::Instant` so the rest of the crate, and user sleepers, speak one
 //! type.
+//!
+//! The coarse clock is the `coarse-clock` feature (on by default): it needs
+//! `libc`, which doubles the build time of the runtime alone. Without it,
+//! timeouts are measured on `std::time::Instant`.
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// A precise and a coarse reading taken together, to map one onto the other.
+#[cfg(feature = "coarse-clock")]
 static BASE: OnceLock<(Instant, coarsetime::Instant)> = OnceLock::new();
 
+/// Now, on the coarse monotonic clock, as a `std::time::Instant`. Without the
+/// `coarse-clock` feature, the precise clock.
+#[cfg(not(feature = "coarse-clock"))]
+#[inline]
+pub(crate) fn coarse_now() -> Instant {
+    Instant::now()
+}
+
+/// Now, on the coarse monotonic clock, as a stamp. Without the `coarse-clock`
+/// feature, the precise clock.
+#[cfg(not(feature = "coarse-clock"))]
+#[inline]
+pub(crate) fn coarse_stamp() -> Stamp {
+    Stamp::of(Instant::now())
+}
+
 /// Now, on the coarse monotonic clock, as a `std::time::Instant`.
+#[cfg(feature = "coarse-clock")]
 #[inline]
 pub(crate) fn coarse_now() -> Instant {
     let (precise, coarse) =
@@ -77,6 +99,7 @@ impl Stamp {
 /// Now, on the coarse monotonic clock, as a stamp: the cheapest reading there
 /// is (no mapping onto `Instant`). Stamps from here compare only with each
 /// other, which is all one retry loop needs.
+#[cfg(feature = "coarse-clock")]
 #[inline]
 pub(crate) fn coarse_stamp() -> Stamp {
     // An instant's ticks, read as a duration since coarsetime's epoch.
