@@ -14,6 +14,7 @@ use syn::parse::Parser as _;
 use syn::{ExprClosure, Ident, Pat};
 
 use crate::args::{Params, RawArgs, check};
+use crate::codegen::{Locals, Loop};
 
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let raw = match (|stream: syn::parse::ParseStream<'_>| RawArgs::parse_with(stream, true)).parse2(input) {
@@ -77,68 +78,59 @@ fn generate(params: &Params, closure: &ExprClosure, attempt_pat: &TokenStream) -
     let output = &closure.output;
     let capture = &closure.capture;
 
-    let policy_var = Ident::new("stamina_policy", Span::mixed_site());
-    let on_var = Ident::new("stamina_on", Span::mixed_site());
-    let predicate_var = Ident::new("stamina_predicate", Span::mixed_site());
-    let state_var = Ident::new("stamina_state", Span::mixed_site());
-    let attempt_var = Ident::new("stamina_attempt", Span::mixed_site());
-    let outcome_var = Ident::new("stamina_outcome", Span::mixed_site());
-    let result_var = Ident::new("stamina_result", Span::mixed_site());
-    let sleeper_var = Ident::new("stamina_sleeper", Span::mixed_site());
-    let pause_var = Ident::new("stamina_pause", Span::mixed_site());
-    let view_var = Ident::new("stamina_view", Span::mixed_site());
-    let (policy_setup, policy_ref) = params.policy_binding(&policy_var);
-    let site = quote!(#private::Site { policy: #policy_ref, name: &#private::CallableName::CONTEXT_BLOCK });
-
+    let locals = Locals::new();
+    let state_var = &locals.state;
+    let result_var = &locals.result;
+    let predicates_var = Ident::new("stamina_predicates", Span::mixed_site());
+    let Locals {
+        policy: policy_var,
+        on: on_var,
+        attempt: attempt_var,
+        outcome: outcome_var,
+        view: view_var,
+        ..
+    } = &locals;
+    let (policy_setup, policy_ref) = params.policy_binding(policy_var);
     let is_async = closure.asyncness.is_some();
-    let (now, sleeper_setup, attempt, sleep) = if is_async {
-        (
-            quote!(|| #private::Sleeper::stamp(&#sleeper_var)),
-            quote!(let #sleeper_var = <#private::DefaultSleeper as #private::Default>::default();),
-            quote! {
-                #private::block_attempt_async(async {
-                    #[allow(clippy::no_effect_underscore_binding)]
-                    let #attempt_pat = #attempt_var;
-                    #body
-                })
-                .await
-            },
-            quote!(#pause_var.sleep_async(&#sleeper_var).await),
-        )
+    let attempt = if is_async {
+        quote! {
+            #private::block_attempt_async(async {
+                #[allow(clippy::no_effect_underscore_binding)]
+                let #attempt_pat = #attempt_var;
+                #body
+            })
+            .await
+        }
     } else {
-        (
-            quote!(#private::sync_now),
-            TokenStream::new(),
-            quote!(#private::block_attempt_sync(#attempt_var, #capture |#attempt_pat| #output #body)),
-            quote!(#pause_var.sleep_sync()),
-        )
+        quote!(#private::block_attempt_sync(#attempt_var, #capture |#attempt_pat| #output #body))
     };
     // The predicate is built once, after the first attempt, from that
     // attempt's outcome: that is when its argument type is known. So is the
     // view that shows the error to hooks as `&dyn Error` where it is one.
+    let retry_loop = Loop {
+        private: private.clone(),
+        is_async,
+        policy_ref: policy_ref.clone(),
+        site: quote!(#private::Site { policy: #policy_ref, name: &#private::CallableName::CONTEXT_BLOCK }),
+        before_attempt: quote!(let #attempt_var: #private::Attempt = #state_var.attempt(#policy_ref);),
+        attempt,
+        prelude: quote! {
+            let #on_var = &*#predicates_var.get_or_insert_with(
+                || #private::predicate_for_outcome(&#outcome_var, #on),
+            );
+            let #view_var = {
+                use #private::{ViaDebug as _, ViaError as _};
+                (&&#private::ErrorViewProbe::of(&#outcome_var)).error_view()
+            };
+        },
+        settle: quote!(#state_var.settle),
+        exit: quote!(break #result_var),
+    }
+    .expand(&locals);
     let body_loop = quote! {
         #policy_setup
-        #sleeper_setup
-        let mut #state_var = #private::RetryState::new(#policy_ref, #now);
-        let mut #on_var = #private::Option::None;
-        loop {
-            let #attempt_var: #private::Attempt = #state_var.attempt(#policy_ref);
-            let #outcome_var = #attempt;
-            let #pause_var = match {
-                let #predicate_var = &*#on_var.get_or_insert_with(
-                    || #private::predicate_for_outcome(&#outcome_var, #on),
-                );
-                let #view_var = {
-                    use #private::{ViaDebug as _, ViaError as _};
-                    (&&#private::ErrorViewProbe::of(&#outcome_var)).error_view()
-                };
-                #state_var.settle(#site, #outcome_var, #predicate_var, #now, #view_var)
-            } {
-                #private::Settled::Done(#result_var) => break #result_var,
-                #private::Settled::Wait(#pause_var) => #pause_var,
-            };
-            #sleep;
-        }
+        let mut #predicates_var = #private::Option::None;
+        #retry_loop
     };
     if is_async { quote!(async #capture { #body_loop }) } else { quote!({ #body_loop }) }
 }

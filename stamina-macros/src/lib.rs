@@ -9,6 +9,7 @@
 
 mod args;
 mod block;
+mod codegen;
 mod consumed;
 mod duration;
 mod policy;

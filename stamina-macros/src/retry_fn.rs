@@ -14,6 +14,7 @@ use syn::visit_mut::VisitMut;
 use syn::{AttrStyle, FnArg, Ident, Item, ItemFn, Pat, ReturnType, Type};
 
 use crate::args::{Params, RawArgs, check};
+use crate::codegen::{Locals, Loop};
 use crate::consumed::consumed_arguments;
 
 /// Expands the attribute. On any error, the item is emitted unchanged next to
@@ -272,16 +273,17 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
     let (take_ownership, clones) = clone_arguments(params, &mut function, &private);
     let name = callable_name(&function, &private);
 
-    let policy_var = Ident::new("stamina_policy", Span::mixed_site());
-    let on_var = Ident::new("stamina_on", Span::mixed_site());
-    let state_var = Ident::new("stamina_state", Span::mixed_site());
-    let outcome_var = Ident::new("stamina_outcome", Span::mixed_site());
-    let result_var = Ident::new("stamina_result", Span::mixed_site());
-    let sleeper_var = Ident::new("stamina_sleeper", Span::mixed_site());
-    let pause_var = Ident::new("stamina_pause", Span::mixed_site());
-    let view_var = Ident::new("stamina_view", Span::mixed_site());
-
-    let (policy_setup, policy_ref) = params.policy_binding(&policy_var);
+    let locals = Locals::new();
+    let Locals {
+        policy: policy_var,
+        on: on_var,
+        state: state_var,
+        outcome: outcome_var,
+        result: result_var,
+        view: view_var,
+        ..
+    } = &locals;
+    let (policy_setup, policy_ref) = params.policy_binding(policy_var);
     let on = params.on_expr();
     // The predicate gets its argument type from the return type, so closures
     // infer it. When the return type has an `impl Trait` (erased to `_` here),
@@ -327,41 +329,27 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
             (&&#probe).error_view()
         }
     };
-    let (now, attempt, sleeper_setup, sleep) = if function.sig.asyncness.is_some() {
-        (
-            quote!(|| #private::Sleeper::stamp(&#sleeper_var)),
-            quote!(#private::attempt_async::<#result_type, _>(async { #clones #body }).await),
-            quote!(let #sleeper_var = <#private::DefaultSleeper as #private::Default>::default();),
-            quote!(#pause_var.sleep_async(&#sleeper_var).await),
-        )
+    let is_async = function.sig.asyncness.is_some();
+    let attempt = if is_async {
+        quote!(#private::attempt_async::<#result_type, _>(async { #clones #body }).await)
     } else {
-        (
-            quote!(#private::sync_now),
-            quote!(#private::attempt_sync::<#result_type, _>(|| { #clones #body })),
-            TokenStream::new(),
-            quote!(#pause_var.sleep_sync()),
-        )
+        quote!(#private::attempt_sync::<#result_type, _>(|| { #clones #body }))
     };
-    let retry_loop = quote! {
-        #sleeper_setup
-        let mut #state_var = #private::RetryState::new(#policy_ref, #now);
-        loop {
-            let #outcome_var = #into_result(#attempt);
-            // The match ends before the wait, so its temporaries take no room
-            // in the future while it sleeps.
-            let #pause_var = match {
-                #on_after_attempt
-                let #view_var = #error_view;
-                #settle(#site, #outcome_var, #on_var, #now, #view_var)
-            } {
-                #private::Settled::Done(#result_var) => {
-                    return #from_result(#result_var);
-                }
-                #private::Settled::Wait(#pause_var) => #pause_var,
-            };
-            #sleep;
-        }
-    };
+    let retry_loop = Loop {
+        private: private.clone(),
+        is_async,
+        policy_ref,
+        site,
+        before_attempt: TokenStream::new(),
+        attempt: quote!(#into_result(#attempt)),
+        prelude: quote! {
+            #on_after_attempt
+            let #view_var = #error_view;
+        },
+        settle,
+        exit: quote!(return #from_result(#result_var)),
+    }
+    .expand(&locals);
     let vis = &function.vis;
     let sig = &function.sig;
     quote! {
