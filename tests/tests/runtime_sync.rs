@@ -386,3 +386,20 @@ fn invalid_configuration_panics_with_the_fix() {
         .contains("at least 1")
     );
 }
+
+#[test]
+fn the_timeout_ends_a_sync_loop_on_the_real_clock() {
+    // No attempt limit and no waits: only the timeout (measured on the coarse
+    // clock, 1-4 ms resolution) can end this loop. Each attempt takes ~20 ms
+    // of real time against a 100 ms budget, so it gives up after about five;
+    // the bounds are loose because the machine may be loaded.
+    let calls = Cell::new(0);
+    let caller = instant(None).timeout(Duration::from_millis(100));
+    let result = caller.call(is_transient, || {
+        calls.set(calls.get() + 1);
+        std::thread::sleep(Duration::from_millis(20));
+        Err::<(), _>(Error::Transient(calls.get()))
+    });
+    assert_eq!(result, Err(Error::Transient(calls.get())), "the last error, unchanged");
+    assert!((2..=8).contains(&calls.get()), "{} attempts", calls.get());
+}
