@@ -66,6 +66,7 @@ impl<S> AsyncRetryingCaller<S> {
     /// Calls `op` and awaits its future until it succeeds, `on` rejects its
     /// error, or a limit is reached; returns the last result unchanged. Hooks
     /// see the name `<context block>`.
+    #[inline]
     pub async fn call<T, E, P, D, F, Fut>(&self, on: P, mut op: F) -> Result<T, E>
     where
         E: Debug,
@@ -112,6 +113,7 @@ pub struct BoundAsyncRetryingCaller<P, S = DefaultSleeper> {
 
 impl<P, S> BoundAsyncRetryingCaller<P, S> {
     /// Calls `op` with the bound predicate, like [`AsyncRetryingCaller::call`].
+    #[inline]
     pub async fn call<T, E, D, F, Fut>(&self, op: F) -> Result<T, E>
     where
         E: Debug,

@@ -48,6 +48,7 @@ impl RetryingCaller {
     /// Calls `op` until it succeeds, `on` rejects its error, or a limit is
     /// reached; returns the last result unchanged. Hooks see the name
     /// `<context block>`.
+    #[inline]
     pub fn call<T, E, P, D, F>(&self, on: P, mut op: F) -> Result<T, E>
     where
         E: Debug,
@@ -79,6 +80,7 @@ pub struct BoundRetryingCaller<P> {
 
 impl<P> BoundRetryingCaller<P> {
     /// Calls `op` with the bound predicate, like [`RetryingCaller::call`].
+    #[inline]
     pub fn call<T, E, D, F>(&self, op: F) -> Result<T, E>
     where
         E: Debug,

@@ -61,6 +61,7 @@ impl<P, S> RetryContext<P, S> {
 
     /// Runs `block` once per attempt until it succeeds, `on` rejects its error,
     /// or a limit is reached; returns the last result unchanged.
+    #[inline]
     pub fn call<T, E, D, F>(&self, block: F) -> Result<T, E>
     where
         E: Debug,
@@ -73,6 +74,7 @@ impl<P, S> RetryContext<P, S> {
 
     /// Calls `block` and awaits its future once per attempt, like
     /// [`call`](Self::call).
+    #[inline]
     pub async fn call_async<T, E, D, F, Fut>(&self, block: F) -> Result<T, E>
     where
         E: Debug,

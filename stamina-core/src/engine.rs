@@ -308,6 +308,7 @@ impl AttemptArg for () {
 
 /// Retries the sync operation `op` at `site`.
 #[doc(hidden)]
+#[inline]
 pub fn run_sync<T, E, P, D, A, F>(site: Site<'_>, on: &P, mut op: F) -> Result<T, E>
 where
     E: Debug,
@@ -328,6 +329,7 @@ where
 
 /// Retries the async operation `op` at `site`, sleeping on `sleeper`.
 #[doc(hidden)]
+#[inline]
 pub async fn run_async<T, E, P, D, A, F, Fut, S>(
     site: Site<'_>,
     on: &P,
