@@ -9,7 +9,7 @@
 //! The state holds only what changes during one call (the attempt number, the
 //! start time, the planned waits so far); the configuration (a [`Site`]: the
 //! policy and the name) is handed in at each step. The macros make both
-//! `'static` constants, so a retried async fn's future carries 32 bytes of
+//! `'static` constants, so a retried async fn's future carries 24 bytes of
 //! retry state and nothing else.
 
 use core::fmt::Debug;

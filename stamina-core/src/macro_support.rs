@@ -25,15 +25,6 @@ pub const fn nanos(n: u64) -> Duration {
     Duration::from_nanos(n)
 }
 
-/// A duration from seconds given as a float expression (`timeout = 1.5` written
-/// as an expression the macro could not evaluate).
-#[track_caller]
-pub fn secs_f64(secs: f64) -> Duration {
-    Duration::try_from_secs_f64(secs).unwrap_or_else(|_| {
-        panic!("stamina: a duration in seconds must be finite and not negative, got {secs}")
-    })
-}
-
 /// The policy every generated loop starts from.
 pub const DEFAULT_POLICY: RetryPolicy = RetryPolicy::new();
 
@@ -127,14 +118,15 @@ where
 
 // --- Errors shown to hooks as `&dyn Error` (instrumentation) ---------------
 
-pub use crate::instrumentation::{AsErrorView, ErrorView, NoErrorView};
+pub use crate::instrumentation::{ErrorView, NoErrorView};
 
 /// Picks, at a call site where the error type `E` is concrete, how hooks see
 /// the error: as `&dyn Error` when `E: Error + 'static`, else only as `Debug`.
 /// Autoref specialization: the generated code writes
 ///
 /// ```ignore
-/// let view = (&&ErrorViewProbe::<<R as RetryResult>::Err>::new()).error_view();
+/// let view = (&&ErrorViewProbe::for_predicate(&on)).error_view(); // #[retry]
+/// let view = (&&ErrorViewProbe::of(&outcome)).error_view();       // retry_block!
 /// state.settle(site, outcome, &on, now, view)
 /// ```
 ///

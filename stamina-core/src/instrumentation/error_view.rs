@@ -2,9 +2,9 @@
 //!
 //! The loop is generic over `E: Debug`, and without specialization it cannot
 //! ask whether `E: Error`. The code that knows the concrete error type (the
-//! macros' expansion) picks a view with autoref specialization
-//! (`macro_support::error_view`) and hands it to the loop's state; every other
-//! loop uses [`NoErrorView`].
+//! macros' expansion) picks a view, a fn pointer, with autoref specialization
+//! (`macro_support::ErrorViewProbe`) and hands it to each `settle` step; every
+//! other loop uses [`NoErrorView`].
 
 use std::error::Error;
 
@@ -24,18 +24,6 @@ impl<E: ?Sized> ErrorView<E> for NoErrorView {
     #[inline]
     fn view<'e>(&self, _: &'e E) -> Option<&'e (dyn Error + 'static)> {
         None
-    }
-}
-
-/// The view of loops whose error type is known to implement `Error`.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug, Default)]
-pub struct AsErrorView;
-
-impl<E: Error + 'static> ErrorView<E> for AsErrorView {
-    #[inline]
-    fn view<'e>(&self, error: &'e E) -> Option<&'e (dyn Error + 'static)> {
-        Some(error)
     }
 }
 

@@ -109,7 +109,7 @@ mod tracing_hook;
 
 pub use details::{GiveUpDetails, GiveUpReason, RetryDetails, SuccessDetails};
 #[doc(hidden)]
-pub use error_view::{AsErrorView, ErrorView, NoErrorView};
+pub use error_view::{ErrorView, NoErrorView};
 #[doc(hidden)]
 pub use guard::HookGuards;
 pub use guard::{HookGuard, IntoHookGuard};
