@@ -66,8 +66,10 @@ impl<S> AsyncRetryingCaller<S> {
     /// Calls `op` and awaits its future until it succeeds, `on` rejects its
     /// error, or a limit is reached; returns the last result unchanged. Hooks
     /// see the name `<context block>`.
+    // Not an `async fn`: the loop's own future is returned, not one more
+    // future around it that would hold `on` and `op` a second time.
     #[inline]
-    pub async fn call<T, E, P, D, F, Fut>(&self, on: P, mut op: F) -> Result<T, E>
+    pub fn call<T, E, P, D, F, Fut>(&self, on: P, mut op: F) -> impl Future<Output = Result<T, E>>
     where
         E: Debug,
         P: Fn(&E) -> D,
@@ -78,11 +80,10 @@ impl<S> AsyncRetryingCaller<S> {
     {
         run_async(
             Site { policy: &self.policy, name: &CallableName::CONTEXT_BLOCK },
-            &on,
+            on,
             &self.sleeper,
-            |()| op(),
+            move |()| op(),
         )
-        .await
     }
 
     /// Binds the predicate `on`, for calls with [`BoundAsyncRetryingCaller::call`].
@@ -114,7 +115,7 @@ pub struct BoundAsyncRetryingCaller<P, S = DefaultSleeper> {
 impl<P, S> BoundAsyncRetryingCaller<P, S> {
     /// Calls `op` with the bound predicate, like [`AsyncRetryingCaller::call`].
     #[inline]
-    pub async fn call<T, E, D, F, Fut>(&self, op: F) -> Result<T, E>
+    pub fn call<T, E, D, F, Fut>(&self, op: F) -> impl Future<Output = Result<T, E>>
     where
         E: Debug,
         P: Fn(&E) -> D,
@@ -123,7 +124,7 @@ impl<P, S> BoundAsyncRetryingCaller<P, S> {
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
     {
-        self.caller.call(&self.on, op).await
+        self.caller.call(&self.on, op)
     }
 }
 

@@ -38,6 +38,20 @@ pub(crate) fn backoff_with_jitter(policy: &RetryPolicy, attempt: u32, jitter: Du
     Duration::try_from_secs_f64(total.round() / 1e9).map_or(cap, |wait| wait.min(cap))
 }
 
+/// The wait after failed attempt `attempt` without jitter: the lower bound
+/// that [`Attempt::next_wait`](crate::Attempt::next_wait) shows.
+///
+/// The first attempt's floor is `min(wait_initial, wait_max)` whatever the
+/// base: taken directly, a block's first attempt (the whole success path)
+/// costs no float power and no conversion.
+#[inline]
+pub(crate) fn backoff_floor(policy: &RetryPolicy, attempt: u32) -> Duration {
+    if attempt <= 1 {
+        return policy.get_wait_initial().min(policy.get_wait_max());
+    }
+    backoff_with_jitter(policy, attempt, Duration::ZERO)
+}
+
 /// A duration in nanoseconds as `f64`, without the slow `u128` conversion.
 #[inline]
 #[allow(clippy::cast_precision_loss)] // exact below 2^53 s; waits are far shorter
@@ -75,7 +89,7 @@ pub(crate) fn jittered_backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
     }
     // Once the exponential term alone reaches the cap, jitter cannot change the
     // result: skip drawing it (the RNG is the costliest part of a retry).
-    let floor = backoff_with_jitter(policy, attempt, Duration::ZERO);
+    let floor = backoff_floor(policy, attempt);
     if floor >= policy.get_wait_max() {
         return floor;
     }
@@ -168,6 +182,24 @@ mod tests {
             prop_assert!(wait >= floor);
             // Jitter adds at most `wait_jitter` (plus a nanosecond of rounding).
             prop_assert!(wait <= floor + p.get_wait_jitter() + Duration::from_nanos(1));
+        }
+
+        #[test]
+        fn the_first_floor_is_the_formula_taken_exactly(
+            initial_ns in 0u64..20_000_000_000,
+            max_ns in 0u64..20_000_000_000,
+            base in 0.1f64..10.0,
+        ) {
+            let p = RetryPolicy::new()
+                .wait_initial(Duration::from_nanos(initial_ns))
+                .wait_max(Duration::from_nanos(max_ns))
+                .wait_exp_base(base);
+            let by_formula = no_jitter(&p, 1);
+            let direct = backoff_floor(&p, 1);
+            // The formula goes through f64 seconds: it may be a nanosecond off.
+            prop_assert!(direct.abs_diff(by_formula) <= Duration::from_nanos(1), "{direct:?} vs {by_formula:?}");
+            prop_assert_eq!(backoff_floor(&p, 0), direct);
+            prop_assert_eq!(backoff_floor(&p, 2), no_jitter(&p, 2));
         }
 
         #[test]

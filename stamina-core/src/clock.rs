@@ -108,6 +108,16 @@ pub(crate) fn coarse_stamp() -> Stamp {
     Stamp(i64::try_from(nanos).unwrap_or(i64::MAX).max(i64::MIN + Stamp::MARKERS))
 }
 
+/// A duration in whole nanoseconds, saturating at `u64::MAX` (584 years),
+/// without `as_nanos`'s 128-bit multiplication.
+#[inline]
+pub(crate) const fn saturating_nanos(duration: Duration) -> u64 {
+    match duration.as_secs().checked_mul(1_000_000_000) {
+        Some(nanos) => nanos.saturating_add(duration.subsec_nanos() as u64),
+        None => u64::MAX,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +135,14 @@ mod tests {
         assert_eq!(Stamp::of(later).elapsed_to(Stamp::of(now)), Duration::ZERO);
         assert!(!Stamp::of(earlier).is_marker());
         assert!(Stamp::marker(3).is_marker());
+    }
+
+    #[test]
+    fn nanoseconds_saturate() {
+        assert_eq!(saturating_nanos(Duration::new(3, 7)), 3_000_000_007);
+        assert_eq!(saturating_nanos(Duration::from_nanos(u64::MAX)), u64::MAX);
+        assert_eq!(saturating_nanos(Duration::new(u64::MAX / 1_000_000_000, 999_999_999)), u64::MAX);
+        assert_eq!(saturating_nanos(Duration::MAX), u64::MAX);
     }
 
     #[test]

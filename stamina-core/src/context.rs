@@ -75,7 +75,7 @@ impl<P, S> RetryContext<P, S> {
     /// Calls `block` and awaits its future once per attempt, like
     /// [`call`](Self::call).
     #[inline]
-    pub async fn call_async<T, E, D, F, Fut>(&self, block: F) -> Result<T, E>
+    pub fn call_async<T, E, D, F, Fut>(&self, block: F) -> impl Future<Output = Result<T, E>>
     where
         E: Debug,
         P: Fn(&E) -> D,
@@ -90,7 +90,6 @@ impl<P, S> RetryContext<P, S> {
             &self.sleeper,
             block,
         )
-        .await
     }
 }
 

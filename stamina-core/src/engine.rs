@@ -18,7 +18,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use core::time::Duration;
 
-use crate::backoff::{backoff_with_jitter, jittered_backoff};
+use crate::backoff::{backoff_floor, jittered_backoff};
 use crate::clock::Stamp;
 use crate::decision::{Decision, IntoDecision, decide};
 use crate::instrumentation::{self, ErrorView, GiveUpReason, HookGuards, NoErrorView};
@@ -163,7 +163,7 @@ impl RetryState {
         let next_wait = if self.started == TESTING || self.started == INACTIVE {
             Duration::ZERO
         } else {
-            backoff_with_jitter(policy, self.num, Duration::ZERO)
+            backoff_floor(policy, self.num)
         };
         Attempt::new(self.num, next_wait)
     }
@@ -259,7 +259,7 @@ impl RetryState {
         } else {
             HookGuards::none()
         };
-        let wait_nanos = u64::try_from(wait.as_nanos()).unwrap_or(u64::MAX);
+        let wait_nanos = crate::clock::saturating_nanos(wait);
         self.waited_nanos = self.waited_nanos.saturating_add(wait_nanos);
         self.num = self.num.saturating_add(1);
         Some(Pause { wait, guards })
@@ -328,11 +328,15 @@ where
 }
 
 /// Retries the async operation `op` at `site`, sleeping on `sleeper`.
+///
+/// `on` is taken by value, so that the callers can return this future as their
+/// own instead of wrapping it in another one that would hold their arguments
+/// a second time.
 #[doc(hidden)]
 #[inline]
 pub async fn run_async<T, E, P, D, A, F, Fut, S>(
     site: Site<'_>,
-    on: &P,
+    on: P,
     sleeper: &S,
     mut op: F,
 ) -> Result<T, E>
@@ -350,7 +354,7 @@ where
         let outcome = op(A::for_attempt(&state, site.policy)).await;
         // The match ends before the wait: its temporaries are not kept alive
         // (and stored in this future) while it sleeps.
-        let pause = match state.settle(site, outcome, on, || sleeper.stamp(), NoErrorView) {
+        let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), NoErrorView) {
             Settled::Done(result) => return result,
             Settled::Wait(pause) => pause,
         };
