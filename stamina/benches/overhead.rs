@@ -55,7 +55,19 @@ async fn retried_async_operation(failures: &Cell<u32>) -> Result<u64, Transient>
     async_operation(failures).await
 }
 
-/// Polls `future` once; it must be ready.
+// backon and tokio-retry have no time limit: these are stamina without one.
+#[stamina::retry(on = retryable, wait_max = 0, timeout = None)]
+fn retried_operation_no_timeout(failures: &Cell<u32>) -> Result<u64, Transient> {
+    operation(failures)
+}
+
+#[stamina::retry(on = retryable, wait_max = 0, timeout = None)]
+async fn retried_async_operation_no_timeout(failures: &Cell<u32>) -> Result<u64, Transient> {
+    async_operation(failures).await
+}
+
+/// Polls `future` once with a no-op waker; it must be ready. The future is
+/// moved in, as a parent future's `.await` moves it into its own state.
 fn poll_once<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
     match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
@@ -120,6 +132,12 @@ fn sync_cases(c: &mut Criterion, group_name: &str, failures: u32) {
         b.iter(|| {
             left.set(failures);
             black_box(context.call(|_| operation(&left)).unwrap())
+        });
+    });
+    group.bench_function("stamina_attribute_no_timeout", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(retried_operation_no_timeout(&left).unwrap())
         });
     });
     let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO).timeout(None);
@@ -204,6 +222,19 @@ fn async_cases(c: &mut Criterion, group_name: &str, failures: u32) {
         b.iter(|| {
             left.set(failures);
             black_box(poll_once(context.call_async(|_| async_operation(&left))).unwrap())
+        });
+    });
+    group.bench_function("stamina_attribute_no_timeout", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(poll_once(retried_async_operation_no_timeout(&left)).unwrap())
+        });
+    });
+    let caller = stamina::AsyncRetryingCaller::new().wait_max(Duration::ZERO).timeout(None);
+    group.bench_function("stamina_caller_no_timeout", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(poll_once(caller.call(retryable, || async_operation(&left))).unwrap())
         });
     });
     group.finish();
