@@ -60,15 +60,19 @@ pub(crate) fn backoff_with_jitter(policy: &RetryPolicy, attempt: u32, jitter: Du
 fn integer_backoff(policy: &RetryPolicy, attempt: u32, jitter: Duration) -> Option<Duration> {
     let base = policy.get_wait_exp_base();
     let cap = saturating_nanos(policy.get_wait_max());
-    // Integral by a round trip through `u64` (`f64::fract` is a libm call).
-    if cap == u64::MAX || !(1.0..=f64::from(u32::MAX)).contains(&base) || base as u64 as f64 != base {
+    // Integral by a round trip through `u32`: one conversion each way, where
+    // `u64`'s take a dozen instructions and `f64::fract` is a libm call.
+    let integral = base as u32;
+    if cap == u64::MAX || integral == 0 || f64::from(integral) != base {
         return None;
     }
     let initial = saturating_nanos(policy.get_wait_initial());
     let grown = if initial == 0 {
         Some(0) // zero grows to nothing, however large the power
     } else {
-        (base as u64).checked_pow(attempt.saturating_sub(1)).and_then(|power| initial.checked_mul(power))
+        u64::from(integral)
+            .checked_pow(attempt.saturating_sub(1))
+            .and_then(|power| initial.checked_mul(power))
     };
     let total = grown.and_then(|grown| grown.checked_add(saturating_nanos(jitter)));
     Some(Duration::from_nanos(total.map_or(cap, |total| total.min(cap))))

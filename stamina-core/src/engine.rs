@@ -93,7 +93,7 @@ impl Pause {
         if !self.wait.is_zero() {
             std::thread::sleep(self.wait);
         }
-        drop(self.guards);
+        self.guards.release();
     }
 
     /// Sleeps on `sleeper`; a zero wait never reaches it.
@@ -131,7 +131,7 @@ impl<F: Future<Output = ()>> Future for Sleeping<F> {
             }
             this.sleep = None;
         }
-        drop(core::mem::take(&mut this.guards));
+        core::mem::take(&mut this.guards).release();
         Poll::Ready(())
     }
 }
