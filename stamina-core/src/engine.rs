@@ -96,26 +96,32 @@ impl Pause {
         self.guards.release();
     }
 
-    /// Sleeps on `sleeper`; a zero wait never reaches it.
+    /// Starts sleeping on `sleeper`: `None` when there is nothing to wait for,
+    /// so that a zero wait costs no future, no poll and no timer, and the loop
+    /// goes straight on (`if let Some(sleeping) = pause.sleep_async(..) {
+    /// sleeping.await }`). The guards of a zero wait are released here.
     ///
     /// The sleeper's future is boxed: a timer such as tokio's `Sleep` (112
     /// bytes) would otherwise make every retried future that much larger, for
     /// a wait that lasts milliseconds anyway. Zero waits (testing mode,
     /// `wait_max = 0`, `on` returning zero) allocate nothing.
     #[inline]
-    pub fn sleep_async<S: Sleeper>(self, sleeper: &S) -> Sleeping<S::Sleep> {
-        let sleep = (!self.wait.is_zero()).then(|| Box::pin(sleeper.sleep(self.wait)));
-        Sleeping { sleep, guards: self.guards }
+    pub fn sleep_async<S: Sleeper>(self, sleeper: &S) -> Option<Sleeping<S::Sleep>> {
+        if self.wait.is_zero() {
+            self.guards.release();
+            return None;
+        }
+        Some(Sleeping { sleep: Box::pin(sleeper.sleep(self.wait)), guards: self.guards })
     }
 }
 
-/// The future of [`Pause::sleep_async`]: the boxed timer, then the guards'
-/// drop.
+/// The future of a non-zero wait from [`Pause::sleep_async`]: the boxed timer,
+/// then the guards' release.
 #[doc(hidden)]
 #[derive(Debug)]
 #[must_use = "futures do nothing unless awaited"]
 pub struct Sleeping<F> {
-    sleep: Option<Pin<Box<F>>>,
+    sleep: Pin<Box<F>>,
     guards: HookGuards,
 }
 
@@ -125,11 +131,8 @@ impl<F: Future<Output = ()>> Future for Sleeping<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         // Every field is `Unpin` (the timer is boxed), so no projection is needed.
         let this = self.get_mut();
-        if let Some(sleep) = &mut this.sleep {
-            if sleep.as_mut().poll(cx).is_pending() {
-                return Poll::Pending;
-            }
-            this.sleep = None;
+        if this.sleep.as_mut().poll(cx).is_pending() {
+            return Poll::Pending;
         }
         core::mem::take(&mut this.guards).release();
         Poll::Ready(())
@@ -358,7 +361,9 @@ where
             Settled::Done(result) => return result,
             Settled::Wait(pause) => pause,
         };
-        pause.sleep_async(sleeper).await;
+        if let Some(sleeping) = pause.sleep_async(sleeper) {
+            sleeping.await;
+        }
     }
 }
 
@@ -370,6 +375,6 @@ mod tests {
     fn the_state_stays_small() {
         // It lives in every retried async fn's future.
         assert!(size_of::<RetryState>() <= 24, "{}", size_of::<RetryState>());
-        assert!(size_of::<Sleeping<core::future::Ready<()>>>() <= 32);
+        assert!(size_of::<Sleeping<core::future::Ready<()>>>() <= 16);
     }
 }

@@ -61,14 +61,17 @@ where
 {
     type Sleep = Fut;
 
+    #[inline]
     fn sleep(&self, wait: Duration) -> Fut {
         self(wait)
     }
 
+    #[inline]
     fn now(&self) -> Instant {
         crate::clock::coarse_now()
     }
 
+    #[inline]
     fn stamp(&self) -> crate::clock::Stamp {
         crate::clock::coarse_stamp()
     }
@@ -88,10 +91,12 @@ pub struct TokioSleeper;
 impl Sleeper for TokioSleeper {
     type Sleep = tokio::time::Sleep;
 
+    #[inline]
     fn sleep(&self, wait: Duration) -> Self::Sleep {
         tokio::time::sleep(wait)
     }
 
+    #[inline]
     fn now(&self) -> Instant {
         #[cfg(feature = "test-util")]
         return tokio::time::Instant::now().into_std();
@@ -99,6 +104,7 @@ impl Sleeper for TokioSleeper {
         return crate::clock::coarse_now();
     }
 
+    #[inline]
     fn stamp(&self) -> crate::clock::Stamp {
         #[cfg(feature = "test-util")]
         return crate::clock::Stamp::of(self.now());

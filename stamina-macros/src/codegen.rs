@@ -17,6 +17,7 @@ pub(crate) struct Locals {
     pub(crate) result: Ident,
     pub(crate) sleeper: Ident,
     pub(crate) pause: Ident,
+    pub(crate) sleeping: Ident,
     pub(crate) view: Ident,
 }
 
@@ -32,6 +33,7 @@ impl Locals {
             result: local("stamina_result"),
             sleeper: local("stamina_sleeper"),
             pause: local("stamina_pause"),
+            sleeping: local("stamina_sleeping"),
             view: local("stamina_view"),
         }
     }
@@ -75,12 +77,14 @@ impl Loop {
     /// The loop, with its sleeper and state.
     pub(crate) fn expand(&self, locals: &Locals) -> TokenStream {
         let Self { private, policy_ref, site, before_attempt, attempt, prelude, settle, exit, .. } = self;
-        let Locals { state, outcome, on, result, sleeper, pause, view, .. } = locals;
+        let Locals { state, outcome, on, result, sleeper, pause, sleeping, view, .. } = locals;
         let now = self.now(locals);
         let (sleeper_setup, sleep) = if self.is_async {
             (
                 quote!(let #sleeper = <#private::DefaultSleeper as #private::Default>::default();),
-                quote!(#pause.sleep_async(&#sleeper).await),
+                quote!(if let #private::Option::Some(#sleeping) = #pause.sleep_async(&#sleeper) {
+                    #sleeping.await;
+                }),
             )
         } else {
             (TokenStream::new(), quote!(#pause.sleep_sync()))
