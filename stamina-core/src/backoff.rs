@@ -58,12 +58,9 @@ pub(crate) fn backoff_with_jitter(policy: &RetryPolicy, attempt: u32, jitter: Du
     clippy::float_cmp
 )] // checked: an integer in 1..2^32, compared exactly on purpose
 fn integer_backoff(policy: &RetryPolicy, attempt: u32, jitter: Duration) -> Option<Duration> {
-    let base = policy.get_wait_exp_base();
+    let integral = policy.integral_exp_base();
     let cap = saturating_nanos(policy.get_wait_max());
-    // Integral by a round trip through `u32`: one conversion each way, where
-    // `u64`'s take a dozen instructions and `f64::fract` is a libm call.
-    let integral = base as u32;
-    if cap == u64::MAX || integral == 0 || f64::from(integral) != base {
+    if cap == u64::MAX || integral == 0 {
         return None;
     }
     let initial = saturating_nanos(policy.get_wait_initial());

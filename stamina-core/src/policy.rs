@@ -45,6 +45,11 @@ pub struct RetryPolicy {
     wait_max: Duration,
     wait_jitter: Duration,
     wait_exp_base: f64,
+    /// `wait_exp_base` when it is a whole number that fits a `u32`, else 0:
+    /// the backoff then grows in exact integer nanoseconds, with no float
+    /// operation per attempt. Derived from `wait_exp_base`, so comparing it
+    /// adds nothing to equality.
+    integral_exp_base: u32,
 }
 
 impl RetryPolicy {
@@ -71,6 +76,7 @@ impl RetryPolicy {
             wait_max: Self::DEFAULT_WAIT_MAX,
             wait_jitter: Self::DEFAULT_WAIT_JITTER,
             wait_exp_base: Self::DEFAULT_WAIT_EXP_BASE,
+            integral_exp_base: integral(Self::DEFAULT_WAIT_EXP_BASE),
         }
     }
 
@@ -184,6 +190,7 @@ impl RetryPolicy {
              use 2.0 for doubling waits or 1.0 for constant waits"
         );
         self.wait_exp_base = base;
+        self.integral_exp_base = integral(base);
         self
     }
 
@@ -216,6 +223,18 @@ impl RetryPolicy {
     pub const fn get_wait_exp_base(&self) -> f64 {
         self.wait_exp_base
     }
+
+    /// The base as a whole number, 0 when it is not one (see the field).
+    pub(crate) const fn integral_exp_base(&self) -> u32 {
+        self.integral_exp_base
+    }
+}
+
+/// `base` as a `u32` when it is exactly one (1, 2, 3, ...), else 0.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::float_cmp)] // the cast saturates; exactness is the point
+const fn integral(base: f64) -> u32 {
+    let whole = base as u32;
+    if whole as f64 == base { whole } else { 0 }
 }
 
 impl Default for RetryPolicy {
@@ -224,6 +243,8 @@ impl Default for RetryPolicy {
     }
 }
 
+// `integral_exp_base` is derived from `wait_exp_base`, which is shown.
+#[allow(clippy::missing_fields_in_debug)]
 impl fmt::Debug for RetryPolicy {
     // Keys in alphabetical order, as Python stamina's reprs print them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
