@@ -51,12 +51,6 @@ pub(crate) fn backoff_with_jitter(policy: &RetryPolicy, attempt: u32, jitter: Du
 /// A few multiplications, where the `f64` path's power and conversion back to
 /// a `Duration` cost several nanoseconds per attempt.
 #[inline]
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    clippy::cast_precision_loss,
-    clippy::float_cmp
-)] // checked: an integer in 1..2^32, compared exactly on purpose
 fn integer_backoff(policy: &RetryPolicy, attempt: u32, jitter: Duration) -> Option<Duration> {
     let integral = policy.integral_exp_base();
     let cap = saturating_nanos(policy.get_wait_max());

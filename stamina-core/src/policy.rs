@@ -264,6 +264,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn whole_bases_are_recognised_for_integer_backoffs() {
+        assert_eq!(RetryPolicy::new().integral_exp_base(), 2);
+        for (base, whole) in [(1.0, 1), (3.0, 3), (4_294_967_295.0, u32::MAX), (2.5, 0), (0.5, 0), (1e20, 0)]
+        {
+            assert_eq!(RetryPolicy::new().wait_exp_base(base).integral_exp_base(), whole, "{base}");
+        }
+    }
+
+    #[test]
     fn defaults_are_pythons() {
         let p = RetryPolicy::default();
         assert_eq!(p.get_attempts(), Some(10));
