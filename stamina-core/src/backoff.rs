@@ -140,6 +140,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// A policy with these waits and base, and the default jitter.
+    fn waits(initial: Duration, max: Duration, base: f64) -> RetryPolicy {
+        RetryPolicy::new().wait_initial(initial).wait_max(max).wait_exp_base(base)
+    }
+
     fn no_jitter(policy: &RetryPolicy, attempt: u32) -> Duration {
         backoff_with_jitter(policy, attempt, Duration::ZERO)
     }
@@ -210,11 +215,8 @@ mod tests {
             jitter_ms in 0u64..5_000,
             base in 0.1f64..10.0,
         ) {
-            let p = RetryPolicy::new()
-                .wait_initial(Duration::from_millis(initial_ms))
-                .wait_max(Duration::from_millis(max_ms))
-                .wait_jitter(Duration::from_millis(jitter_ms))
-                .wait_exp_base(base);
+            let p = waits(Duration::from_millis(initial_ms), Duration::from_millis(max_ms), base)
+                .wait_jitter(Duration::from_millis(jitter_ms));
             let floor = no_jitter(&p, attempt);
             let wait = jittered_backoff(&p, attempt);
             prop_assert!(wait <= p.get_wait_max());
@@ -229,10 +231,7 @@ mod tests {
             max_ns in 0u64..20_000_000_000,
             base in 0.1f64..10.0,
         ) {
-            let p = RetryPolicy::new()
-                .wait_initial(Duration::from_nanos(initial_ns))
-                .wait_max(Duration::from_nanos(max_ns))
-                .wait_exp_base(base);
+            let p = waits(Duration::from_nanos(initial_ns), Duration::from_nanos(max_ns), base);
             let by_formula = no_jitter(&p, 1);
             let direct = backoff_floor(&p, 1);
             // The formula goes through f64 seconds: it may be a nanosecond off.
@@ -249,10 +248,7 @@ mod tests {
             jitter_ns in 0u64..5_000_000_000,
             base in 1u32..12,
         ) {
-            let p = RetryPolicy::new()
-                .wait_initial(Duration::from_nanos(initial_ns))
-                .wait_max(Duration::from_nanos(max_ns))
-                .wait_exp_base(f64::from(base));
+            let p = waits(Duration::from_nanos(initial_ns), Duration::from_nanos(max_ns), f64::from(base));
             let jitter = Duration::from_nanos(jitter_ns);
             let exact = integer_backoff(&p, attempt, jitter).unwrap();
             // The float path, with the integer path out of the way: a base a

@@ -56,7 +56,7 @@ impl RetryingCaller {
         D: IntoDecision,
         F: FnMut() -> Result<T, E>,
     {
-        run_sync(Site { policy: &self.policy, name: &CallableName::CONTEXT_BLOCK }, &on, |()| op())
+        run_sync(Site { policy: &self.policy, name: &CallableName::CONTEXT_BLOCK }, on, |()| op())
     }
 
     /// Binds the predicate `on`, for calls with [`BoundRetryingCaller::call`].

@@ -309,10 +309,11 @@ impl AttemptArg for () {
     fn for_attempt(_: &RetryState, _: &RetryPolicy) -> Self {}
 }
 
-/// Retries the sync operation `op` at `site`.
+/// Retries the sync operation `op` at `site`. `on` is taken by value, as
+/// [`run_async`] takes it (a reference to a predicate is one too).
 #[doc(hidden)]
 #[inline]
-pub fn run_sync<T, E, P, D, A, F>(site: Site<'_>, on: &P, mut op: F) -> Result<T, E>
+pub fn run_sync<T, E, P, D, A, F>(site: Site<'_>, on: P, mut op: F) -> Result<T, E>
 where
     E: Debug,
     P: Fn(&E) -> D,
@@ -323,7 +324,7 @@ where
     let mut state = RetryState::new(site.policy, crate::clock::coarse_stamp);
     loop {
         let outcome = op(A::for_attempt(&state, site.policy));
-        match state.settle(site, outcome, on, crate::clock::coarse_stamp, NoErrorView) {
+        match state.settle(site, outcome, &on, crate::clock::coarse_stamp, NoErrorView) {
             Settled::Done(result) => return result,
             Settled::Wait(pause) => pause.sleep_sync(),
         }

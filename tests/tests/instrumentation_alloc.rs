@@ -71,7 +71,7 @@ fn a_method_name_is_joined_only_when_a_hook_sees_it() {
     let policy = DEFAULT_POLICY.attempts(2).wait_max(Duration::ZERO);
     let name = CallableName::method(core::any::type_name::<Client>, "get");
     let retry_once = || {
-        let result = run_sync(Site { policy: &policy, name: &name }, &always, |()| Err::<(), _>(Busy));
+        let result = run_sync(Site { policy: &policy, name: &name }, always, |()| Err::<(), _>(Busy));
         assert!(result.is_err());
     };
 
