@@ -66,6 +66,22 @@ async fn retried_async_operation_no_timeout(failures: &Cell<u32>) -> Result<u64,
     async_operation(failures).await
 }
 
+// What a user of backon or tokio-retry writes to get what `#[retry]` gives: an
+// async fn whose body is the retry. The attribute's cases compare with these.
+async fn backon_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
+    use backon::Retryable;
+    (|| async_operation(failures))
+        .retry(zero_wait_backon())
+        .sleep(|_| std::future::ready(()))
+        .when(retryable)
+        .await
+}
+
+async fn tokio_retry_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
+    let strategy = tokio_retry::strategy::ExponentialBackoff::from_millis(10).take(9);
+    tokio_retry::RetryIf::start(strategy, || async_operation(failures), retryable).await
+}
+
 /// Polls `future` once with a no-op waker; it must be ready. The future is
 /// moved in, as a parent future's `.await` moves it into its own state.
 fn poll_once<F: Future>(future: F) -> F::Output {
@@ -192,7 +208,19 @@ fn async_cases(c: &mut Criterion, group_name: &str, failures: u32) {
                 )
             });
         });
+        group.bench_function("tokio_retry_in_async_fn", |b| {
+            b.iter(|| {
+                left.set(failures);
+                black_box(poll_once(tokio_retry_operation(&left)).unwrap())
+            });
+        });
     }
+    group.bench_function("backon_in_async_fn", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(poll_once(backon_operation(&left)).unwrap())
+        });
+    });
     group.bench_function("stamina_attribute", |b| {
         b.iter(|| {
             left.set(failures);
