@@ -14,6 +14,7 @@
 
 use core::fmt::Debug;
 use core::future::Future;
+use core::num::NonZeroU64;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 use core::time::Duration;
@@ -78,20 +79,47 @@ pub enum Settled<T, E> {
 
 /// The wait before the next attempt, with the guards the hooks returned, which
 /// are dropped when the wait is over, right before the next attempt.
+///
+/// Two words, and `Option<Pause>` too (the wait has a niche), so that what
+/// follows a failure comes back in registers, not through memory.
 #[doc(hidden)]
 #[derive(Debug)]
 #[must_use = "a pause does nothing unless slept"]
 pub struct Pause {
-    wait: Duration,
+    wait: WaitNanos,
     guards: HookGuards,
+}
+
+/// A wait in nanoseconds (at most `u64::MAX - 1`: 584 years), kept inverted
+/// in a `NonZeroU64` to give `Option<Pause>` its niche.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct WaitNanos(NonZeroU64);
+
+impl WaitNanos {
+    /// `nanos`, saturating one nanosecond short of `u64::MAX`.
+    #[inline]
+    fn new(nanos: u64) -> Self {
+        Self(NonZeroU64::new(!nanos).unwrap_or(NonZeroU64::MIN))
+    }
+
+    #[inline]
+    fn get(self) -> u64 {
+        !self.0.get()
+    }
+
+    /// As a `Duration`, for a sleep.
+    #[inline]
+    fn duration(self) -> Duration {
+        Duration::from_nanos(self.get())
+    }
 }
 
 impl Pause {
     /// Sleeps on this thread; a zero wait does not sleep at all.
     #[inline]
     pub fn sleep_sync(self) {
-        if !self.wait.is_zero() {
-            std::thread::sleep(self.wait);
+        if self.wait.get() != 0 {
+            std::thread::sleep(self.wait.duration());
         }
         self.guards.release();
     }
@@ -107,11 +135,11 @@ impl Pause {
     /// `wait_max = 0`, `on` returning zero) allocate nothing.
     #[inline]
     pub fn sleep_async<S: Sleeper>(self, sleeper: &S) -> Option<Sleeping<S::Sleep>> {
-        if self.wait.is_zero() {
+        if self.wait.get() == 0 {
             self.guards.release();
             return None;
         }
-        Some(Sleeping { sleep: Box::pin(sleeper.sleep(self.wait)), guards: self.guards })
+        Some(Sleeping { sleep: Box::pin(sleeper.sleep(self.wait.duration())), guards: self.guards })
     }
 }
 
@@ -262,8 +290,8 @@ impl RetryState {
         } else {
             HookGuards::none()
         };
-        let wait_nanos = crate::clock::saturating_nanos(wait);
-        self.waited_nanos = self.waited_nanos.saturating_add(wait_nanos);
+        let wait = WaitNanos::new(crate::clock::saturating_nanos(wait));
+        self.waited_nanos = self.waited_nanos.saturating_add(wait.get());
         self.num = self.num.saturating_add(1);
         Some(Pause { wait, guards })
     }
@@ -387,5 +415,16 @@ mod tests {
         // It lives in every retried async fn's future.
         assert!(size_of::<RetryState>() <= 24, "{}", size_of::<RetryState>());
         assert!(size_of::<Sleeping<core::future::Ready<()>>>() <= 16);
+        // Returned after every failure: two words, in registers.
+        assert_eq!(size_of::<Option<Pause>>(), 16);
+    }
+
+    #[test]
+    fn waits_keep_their_nanoseconds_and_saturate_short_of_the_niche() {
+        for nanos in [0, 1, 999_999_999, 1_000_000_000, u64::MAX - 1] {
+            assert_eq!(WaitNanos::new(nanos).get(), nanos);
+        }
+        assert_eq!(WaitNanos::new(u64::MAX).get(), u64::MAX - 1);
+        assert_eq!(WaitNanos::new(1_500_000_000).duration(), Duration::from_millis(1500));
     }
 }
