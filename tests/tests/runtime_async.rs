@@ -316,3 +316,49 @@ async fn zero_waits_never_reach_the_sleeper() {
     assert_eq!(caller.call(is_transient, || rec.call()).await, Ok(4));
     assert_eq!(sleeps.load(Ordering::Relaxed), 3);
 }
+
+/// An attempt's future that logs its drop.
+struct LogsDrop<'a> {
+    log: &'a std::sync::Mutex<Vec<&'static str>>,
+    outcome: Option<Result<u32, Error>>,
+}
+
+impl Future for LogsDrop<'_> {
+    type Output = Result<u32, Error>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::task::Poll::Ready(self.outcome.take().expect("polled after completion"))
+    }
+}
+
+impl Drop for LogsDrop<'_> {
+    fn drop(&mut self) {
+        self.log.lock().unwrap().push("attempt dropped");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_attempts_future_is_dropped_before_the_wait() {
+    // What an attempt's future holds (a pooled connection, a permit) must not
+    // be kept through the backoff: it is dropped before the sleep starts.
+    let log = std::sync::Mutex::new(Vec::new());
+    let sleeper = |wait: Duration| {
+        log.lock().unwrap().push("sleep");
+        tokio::time::sleep(wait)
+    };
+    let calls = AtomicU32::new(0);
+    let operation = || {
+        let call = calls.fetch_add(1, Ordering::Relaxed);
+        LogsDrop { log: &log, outcome: Some(if call < 2 { Err(Error::Transient(call)) } else { Ok(call) }) }
+    };
+    let caller = no_jitter().sleeper(sleeper);
+    assert_eq!(caller.call(is_transient, operation).await, Ok(2));
+    let context = retry_context(is_transient).wait_jitter(Duration::ZERO).sleeper(sleeper);
+    calls.store(0, Ordering::Relaxed);
+    assert_eq!(context.call_async(|_| operation()).await, Ok(2));
+    let expected = ["attempt dropped", "sleep", "attempt dropped", "sleep", "attempt dropped"];
+    assert_eq!(*log.lock().unwrap(), [expected, expected].concat());
+}
