@@ -262,17 +262,21 @@ impl RetryState {
         if self.started == INACTIVE {
             return None;
         }
-        let wait = match decide(on, error) {
+        // In nanoseconds, as the state and the pause keep it: a zero wait
+        // (testing mode, `wait_max = 0`) costs no conversion.
+        let wait_nanos = match decide(on, error) {
             Decision::NoRetry => return self.give_up(site, GiveUpReason::NotRetryable, error, view),
-            _ if self.started == TESTING => Duration::ZERO,
+            _ if self.started == TESTING => 0,
             Decision::Retry => jittered_backoff(site.policy, self.num),
-            Decision::RetryAfter(wait) => wait,
+            Decision::RetryAfter(wait) => crate::clock::saturating_nanos(wait),
         };
         if self.max_attempts != 0 && self.num >= self.max_attempts {
             return self.give_up(site, GiveUpReason::AttemptsExhausted, error, view);
         }
-        if let Some(timeout) = site.policy.get_timeout()
-            && !self.started.is_marker()
+        // A start was stamped only if a timeout applies: the marker says
+        // there is none without looking at the policy.
+        if !self.started.is_marker()
+            && let Some(timeout) = site.policy.get_timeout()
             && self.started.elapsed_to(now()) >= timeout
         {
             return self.give_up(site, GiveUpReason::Timeout, error, view);
@@ -282,7 +286,7 @@ impl RetryState {
             instrumentation::dispatch_retry(
                 *site.name,
                 self.num,
-                wait,
+                Duration::from_nanos(wait_nanos),
                 self.waited(),
                 error,
                 view.view(error),
@@ -290,7 +294,7 @@ impl RetryState {
         } else {
             HookGuards::none()
         };
-        let wait = WaitNanos::new(crate::clock::saturating_nanos(wait));
+        let wait = WaitNanos::new(wait_nanos);
         self.waited_nanos = self.waited_nanos.saturating_add(wait.get());
         self.num = self.num.saturating_add(1);
         Some(Pause { wait, guards })
