@@ -281,12 +281,14 @@ impl RetryState {
         {
             return self.give_up(site, GiveUpReason::Timeout, error, view);
         }
+        // Saturated once, here: the hooks see the wait that is slept.
+        let wait = WaitNanos::new(wait_nanos);
         // Without hooks, not even the details are prepared.
         let guards = if instrumentation::hooks_installed() {
             instrumentation::dispatch_retry(
                 *site.name,
                 self.num,
-                Duration::from_nanos(wait_nanos),
+                wait.duration(),
                 self.waited(),
                 error,
                 view.view(error),
@@ -294,7 +296,6 @@ impl RetryState {
         } else {
             HookGuards::none()
         };
-        let wait = WaitNanos::new(wait_nanos);
         self.waited_nanos = self.waited_nanos.saturating_add(wait.get());
         self.num = self.num.saturating_add(1);
         Some(Pause { wait, guards })

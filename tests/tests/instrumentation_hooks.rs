@@ -106,6 +106,36 @@ async fn details_carry_the_planned_waits() {
 }
 
 #[test]
+fn hooks_see_the_wait_that_is_slept_even_when_it_saturates() {
+    // A predicate may ask for any wait; an absurd one is cut to what the loop
+    // can keep (a nanosecond short of 584 years), and the hook is told that,
+    // not the number it was asked for.
+    let _isolated = isolated();
+    let events = Events::default();
+    set_on_retry_hooks((retry_hook({
+        let events = events.clone();
+        move |details| events.push(format!("{:?}", details.wait_for))
+    }),));
+    let slept = Events::default();
+    let sleeper = {
+        let slept = slept.clone();
+        move |wait: Duration| {
+            slept.push(format!("{wait:?}"));
+            std::future::ready(())
+        }
+    };
+    let caller = AsyncRetryingCaller::new().attempts(2).sleeper(sleeper);
+    let asks_forever = |_: &Transient| stamina::Decision::RetryAfter(Duration::MAX);
+    let result =
+        futures_lite::future::block_on(caller.call(asks_forever, || async { Err::<(), _>(Transient(1)) }));
+
+    assert!(result.is_err());
+    let expected = vec![format!("{:?}", Duration::from_nanos(u64::MAX - 1))];
+    assert_eq!(events.take(), expected);
+    assert_eq!(slept.take(), expected);
+}
+
+#[test]
 fn no_retry_hook_on_success_non_retryable_error_or_giving_up() {
     let _isolated = isolated();
     let events = Events::default();
