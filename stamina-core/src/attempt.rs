@@ -33,8 +33,14 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    #[cfg(test)]
     pub(crate) fn new(num: u32, next_wait: Duration) -> Self {
-        Self { num, next_wait_nanos: crate::clock::saturating_nanos(next_wait) }
+        Self::from_nanos(num, crate::clock::saturating_nanos(next_wait))
+    }
+
+    #[inline]
+    pub(crate) const fn from_nanos(num: u32, next_wait_nanos: u64) -> Self {
+        Self { num, next_wait_nanos }
     }
 
     /// The number of this attempt, starting at 1.

@@ -191,12 +191,12 @@ impl RetryState {
     /// The attempt about to run.
     #[inline]
     pub fn attempt(&self, policy: &RetryPolicy) -> Attempt {
-        let next_wait = if self.started == TESTING || self.started == INACTIVE {
-            Duration::ZERO
+        let next_wait_nanos = if self.started == TESTING || self.started == INACTIVE {
+            0
         } else {
             backoff_floor(policy, self.num)
         };
-        Attempt::new(self.num, next_wait)
+        Attempt::from_nanos(self.num, next_wait_nanos)
     }
 
     /// Decides what follows an attempt's `outcome`, in Python stamina's order:
