@@ -125,25 +125,18 @@ pub(crate) fn draw_jitter(max: Duration) -> Duration {
 
 /// The wait after failed attempt `attempt`, with a fresh jitter, in
 /// nanoseconds (saturating at 584 years), as the retry loop keeps its waits.
-#[inline]
-pub(crate) fn jittered_backoff(policy: &RetryPolicy, attempt: u32) -> u64 {
-    if policy.get_wait_max().is_zero() {
-        return 0; // a common way to say "no waits" (tests, benches)
-    }
-    saturating_nanos(growing_backoff(policy, attempt))
-}
-
-/// [`jittered_backoff`] where waits are allowed: out of line, since a wait
-/// that follows costs milliseconds anyway.
+///
+/// Out of line: a wait that follows costs milliseconds anyway. The retry loop
+/// does not call it when `wait_max` is zero.
 #[inline(never)]
-fn growing_backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+pub(crate) fn jittered_backoff(policy: &RetryPolicy, attempt: u32) -> u64 {
     // Once the exponential term alone reaches the cap, jitter cannot change the
     // result: skip drawing it (the RNG is the costliest part of a retry).
     let floor = backoff_floor(policy, attempt);
     if floor >= saturating_nanos(policy.get_wait_max()) {
-        return Duration::from_nanos(floor);
+        return floor;
     }
-    backoff_with_jitter(policy, attempt, draw_jitter(policy.get_wait_jitter()))
+    saturating_nanos(backoff_with_jitter(policy, attempt, draw_jitter(policy.get_wait_jitter())))
 }
 
 #[cfg(test)]

@@ -96,6 +96,8 @@ pub struct Pause {
 struct WaitNanos(NonZeroU64);
 
 impl WaitNanos {
+    const ZERO: Self = Self(NonZeroU64::MAX);
+
     /// `nanos`, saturating one nanosecond short of `u64::MAX`.
     #[inline]
     fn new(nanos: u64) -> Self {
@@ -226,7 +228,8 @@ impl RetryState {
     {
         match outcome {
             Ok(value) => {
-                if self.num > 1 {
+                // Checked here: without hooks, a success after retries costs no call.
+                if self.num > 1 && instrumentation::hooks_installed() {
                     self.report_success(site);
                 }
                 Settled::Done(Ok(value))
@@ -244,6 +247,15 @@ impl RetryState {
     }
 
     /// After a failed attempt: `Some(pause)` to retry, `None` to give up.
+    ///
+    /// What every failure needs is here: the switches, the predicate, the
+    /// attempt limit. A retry whose wait is known without computing (testing
+    /// mode, `wait_max = 0`, a wait from `on`), with no clock to read and no
+    /// hook to call, ends here too. Everything else goes on in
+    /// [`Self::schedule`], called in tail position: the function then calls
+    /// nothing but the predicate, and saves and restores no registers
+    /// (callgrind, retry3 without a timeout: 57 -> 37 instructions per failure,
+    /// as many as backon's `next()`).
     #[inline(never)]
     fn after_failure<E, P, D, W>(
         &mut self,
@@ -262,27 +274,45 @@ impl RetryState {
         if self.started == INACTIVE {
             return None;
         }
-        // In nanoseconds, as the state and the pause keep it: a zero wait
-        // (testing mode, `wait_max = 0`) costs no conversion.
-        let wait_nanos = match decide(on, error) {
+        // `None`: the backoff is to be computed.
+        let known_wait = match decide(on, error) {
             Decision::NoRetry => return self.give_up(site, GiveUpReason::NotRetryable, error, view),
-            _ if self.started == TESTING => 0,
-            Decision::Retry => jittered_backoff(site.policy, self.num),
-            Decision::RetryAfter(wait) => crate::clock::saturating_nanos(wait),
+            _ if self.started == TESTING => Some(WaitNanos::ZERO),
+            Decision::Retry if site.policy.get_wait_max().is_zero() => Some(WaitNanos::ZERO),
+            Decision::Retry => None,
+            // Saturated once, here: the hooks see the wait that is slept.
+            Decision::RetryAfter(wait) => Some(WaitNanos::new(crate::clock::saturating_nanos(wait))),
         };
         if self.max_attempts != 0 && self.num >= self.max_attempts {
             return self.give_up(site, GiveUpReason::AttemptsExhausted, error, view);
         }
-        // A start was stamped only if a timeout applies: the marker says
-        // there is none without looking at the policy.
+        // A start was stamped only if a timeout applies: a marker says there
+        // is none without looking at the policy.
+        match known_wait {
+            Some(wait) if self.started.is_marker() && !instrumentation::hooks_installed() => {
+                Some(self.advance(wait, HookGuards::none()))
+            }
+            _ => self.schedule(site, known_wait, error, now, view),
+        }
+    }
+
+    /// The rest of [`Self::after_failure`]: the backoff, the timeout, the hooks.
+    #[inline(never)]
+    fn schedule<E: Debug, W: ErrorView<E>>(
+        &mut self,
+        site: Site<'_>,
+        known_wait: Option<WaitNanos>,
+        error: &E,
+        now: impl FnOnce() -> Stamp,
+        view: &W,
+    ) -> Option<Pause> {
+        let wait = known_wait.unwrap_or_else(|| WaitNanos::new(jittered_backoff(site.policy, self.num)));
         if !self.started.is_marker()
             && let Some(timeout) = site.policy.get_timeout()
             && self.started.elapsed_to(now()) >= timeout
         {
             return self.give_up(site, GiveUpReason::Timeout, error, view);
         }
-        // Saturated once, here: the hooks see the wait that is slept.
-        let wait = WaitNanos::new(wait_nanos);
         // Without hooks, not even the details are prepared.
         let guards = if instrumentation::hooks_installed() {
             instrumentation::dispatch_retry(
@@ -296,9 +326,15 @@ impl RetryState {
         } else {
             HookGuards::none()
         };
+        Some(self.advance(wait, guards))
+    }
+
+    /// Counts a scheduled retry and its wait.
+    #[inline]
+    fn advance(&mut self, wait: WaitNanos, guards: HookGuards) -> Pause {
         self.waited_nanos = self.waited_nanos.saturating_add(wait.get());
         self.num = self.num.saturating_add(1);
-        Some(Pause { wait, guards })
+        Pause { wait, guards }
     }
 
     #[cold]
