@@ -73,21 +73,20 @@ fn integer_backoff(policy: &RetryPolicy, attempt: u32, jitter: Duration) -> Opti
 /// (saturating at 584 years): the lower bound that
 /// [`Attempt::next_wait`](crate::Attempt::next_wait) shows.
 ///
-/// Blocks compute it before every attempt, so the common cases are taken
-/// directly: the first attempt's floor is `min(wait_initial, wait_max)` whatever
-/// the base, and a base of 1 or more that starts at or above the cap stays
-/// there (`wait_max = 0` says "no waits"). Neither costs a power.
+/// Blocks compute it before every attempt, so the common cases are read from
+/// the policy: the first attempt's floor, `min(wait_initial, wait_max)` whatever
+/// the base, is every attempt's floor for a base of 1, or for a base of 1 or
+/// more that starts at the cap (`wait_max = 0` says "no waits"). Neither costs
+/// a power.
 #[inline]
 pub(crate) fn backoff_floor(policy: &RetryPolicy, attempt: u32) -> u64 {
-    let cap = saturating_nanos(policy.get_wait_max());
-    let initial = saturating_nanos(policy.get_wait_initial());
-    if attempt <= 1 || (policy.integral_exp_base() != 0 && initial >= cap) {
-        return initial.min(cap);
+    if attempt <= 1 || policy.flat_floor() {
+        return policy.first_floor_nanos();
     }
     growing_floor(policy, attempt)
 }
 
-/// [`backoff_floor`] past the first attempt, where it grows: out of line.
+/// [`backoff_floor`] where it grows: out of line.
 #[inline(never)]
 fn growing_floor(policy: &RetryPolicy, attempt: u32) -> u64 {
     saturating_nanos(backoff_with_jitter(policy, attempt, Duration::ZERO))

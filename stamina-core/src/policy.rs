@@ -50,6 +50,13 @@ pub struct RetryPolicy {
     /// operation per attempt. Derived from `wait_exp_base`, so comparing it
     /// adds nothing to equality.
     integral_exp_base: u32,
+    /// `min(wait_initial, wait_max)` in nanoseconds (saturating): the first
+    /// attempt's [`Attempt::next_wait`](crate::Attempt::next_wait), which every
+    /// block computes on its success path. Derived, like `integral_exp_base`.
+    first_floor_nanos: u64,
+    /// Whether every attempt's `next_wait` is the first one's: a base of 1, or
+    /// a base of 1 or more that starts at the cap (`wait_max = 0`). Derived.
+    flat_floor: bool,
 }
 
 impl RetryPolicy {
@@ -76,8 +83,11 @@ impl RetryPolicy {
             wait_max: Self::DEFAULT_WAIT_MAX,
             wait_jitter: Self::DEFAULT_WAIT_JITTER,
             wait_exp_base: Self::DEFAULT_WAIT_EXP_BASE,
-            integral_exp_base: integral(Self::DEFAULT_WAIT_EXP_BASE),
+            integral_exp_base: 0,
+            first_floor_nanos: 0,
+            flat_floor: false,
         }
+        .derive()
     }
 
     /// Sets the total number of attempts, including the first; `None` means no limit.
@@ -155,7 +165,7 @@ impl RetryPolicy {
     #[must_use]
     pub const fn wait_initial(mut self, wait_initial: Duration) -> Self {
         self.wait_initial = wait_initial;
-        self
+        self.derive()
     }
 
     /// Sets the cap on every computed backoff. Jitter is added before the cap, so
@@ -164,7 +174,7 @@ impl RetryPolicy {
     #[must_use]
     pub const fn wait_max(mut self, wait_max: Duration) -> Self {
         self.wait_max = wait_max;
-        self
+        self.derive()
     }
 
     /// Sets the maximum random jitter added to each backoff; zero switches jitter off.
@@ -190,8 +200,7 @@ impl RetryPolicy {
              use 2.0 for doubling waits or 1.0 for constant waits"
         );
         self.wait_exp_base = base;
-        self.integral_exp_base = integral(base);
-        self
+        self.derive()
     }
 
     /// The total number of attempts, `None` for no limit.
@@ -228,6 +237,26 @@ impl RetryPolicy {
     pub(crate) const fn integral_exp_base(&self) -> u32 {
         self.integral_exp_base
     }
+
+    /// `min(wait_initial, wait_max)` in nanoseconds (see the field).
+    pub(crate) const fn first_floor_nanos(&self) -> u64 {
+        self.first_floor_nanos
+    }
+
+    /// Whether every attempt's floor is the first one's (see the field).
+    pub(crate) const fn flat_floor(&self) -> bool {
+        self.flat_floor
+    }
+
+    /// Recomputes the derived fields; every setter of the backoff ends here.
+    const fn derive(mut self) -> Self {
+        let initial = crate::clock::saturating_nanos(self.wait_initial);
+        let cap = crate::clock::saturating_nanos(self.wait_max);
+        self.integral_exp_base = integral(self.wait_exp_base);
+        self.first_floor_nanos = if initial < cap { initial } else { cap };
+        self.flat_floor = self.integral_exp_base == 1 || (self.integral_exp_base != 0 && initial >= cap);
+        self
+    }
 }
 
 /// `base` as a `u32` when it is exactly one (1, 2, 3, ...), else 0.
@@ -243,7 +272,7 @@ impl Default for RetryPolicy {
     }
 }
 
-// `integral_exp_base` is derived from `wait_exp_base`, which is shown.
+// The derived fields (see `derive`) follow from fields that are shown.
 #[allow(clippy::missing_fields_in_debug)]
 impl fmt::Debug for RetryPolicy {
     // Keys in alphabetical order, as Python stamina's reprs print them.
@@ -270,6 +299,33 @@ mod tests {
         {
             assert_eq!(RetryPolicy::new().wait_exp_base(base).integral_exp_base(), whole, "{base}");
         }
+    }
+
+    #[test]
+    fn the_first_floor_follows_both_of_its_setters_in_either_order() {
+        let ms = Duration::from_millis;
+        assert_eq!(RetryPolicy::new().first_floor_nanos(), 100_000_000);
+        assert_eq!(RetryPolicy::new().wait_initial(ms(7)).wait_max(ms(3)).first_floor_nanos(), 3_000_000);
+        assert_eq!(RetryPolicy::new().wait_max(ms(3)).wait_initial(ms(7)).first_floor_nanos(), 3_000_000);
+        assert_eq!(RetryPolicy::new().wait_max(ms(3)).wait_initial(ms(1)).first_floor_nanos(), 1_000_000);
+        assert_eq!(RetryPolicy::new().wait_initial(ms(1)).wait_max(ms(3)).first_floor_nanos(), 1_000_000);
+        let huge = RetryPolicy::new().wait_initial(Duration::MAX).wait_max(Duration::MAX);
+        assert_eq!(huge.first_floor_nanos(), u64::MAX);
+    }
+
+    #[test]
+    fn the_floor_is_flat_for_a_base_of_one_or_a_start_at_the_cap() {
+        let ms = Duration::from_millis;
+        assert!(!RetryPolicy::new().flat_floor());
+        assert!(RetryPolicy::new().wait_exp_base(1.0).flat_floor());
+        assert!(RetryPolicy::new().wait_max(Duration::ZERO).flat_floor());
+        assert!(RetryPolicy::new().wait_initial(ms(5)).wait_max(ms(5)).flat_floor());
+        // A shrinking or fractional base moves away from the cap.
+        assert!(!RetryPolicy::new().wait_max(Duration::ZERO).wait_exp_base(0.5).flat_floor());
+        assert!(!RetryPolicy::new().wait_exp_base(2.5).flat_floor());
+        // Either order of the setters.
+        assert!(!RetryPolicy::new().wait_max(Duration::ZERO).wait_max(ms(9_000)).flat_floor());
+        assert!(RetryPolicy::new().wait_exp_base(3.0).wait_initial(ms(9)).wait_max(ms(2)).flat_floor());
     }
 
     #[test]

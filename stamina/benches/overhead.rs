@@ -162,20 +162,44 @@ fn sync_cases(c: &mut Criterion, group_name: &str, failures: u32) {
             black_box(context.call(|_| operation(&left)).unwrap())
         });
     });
-    group.bench_function("stamina_attribute_no_timeout", |b| {
-        b.iter(|| {
+    sync_no_timeout_cases(&mut group, &left, failures);
+    group.finish();
+}
+
+/// stamina with `timeout = None`, like backon and tokio-retry, which have no
+/// time limit: no clock is read.
+fn sync_no_timeout_cases(group: &mut BenchmarkGroup<'_, WallTime>, left: &Cell<u32>, failures: u32) {
+    group.bench_function("stamina_attribute_no_timeout", move |b| {
+        b.iter(move || {
             left.set(failures);
-            black_box(retried_operation_no_timeout(&left).unwrap())
+            black_box(retried_operation_no_timeout(left).unwrap())
         });
     });
     let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO).timeout(None);
-    group.bench_function("stamina_caller_no_timeout", |b| {
-        b.iter(|| {
+    group.bench_function("stamina_caller_no_timeout", move |b| {
+        b.iter(move || {
             left.set(failures);
-            black_box(caller.call(retryable, || operation(&left)).unwrap())
+            black_box(caller.call(retryable, || operation(left)).unwrap())
         });
     });
-    group.finish();
+    group.bench_function("stamina_block_no_timeout", move |b| {
+        b.iter(move || {
+            left.set(failures);
+            black_box(
+                stamina::retry_block!(on = retryable, wait_max = 0, timeout = None, |_attempt| operation(
+                    left
+                ))
+                .unwrap(),
+            )
+        });
+    });
+    let context = stamina::retry_context(retryable).wait_max(Duration::ZERO).timeout(None);
+    group.bench_function("stamina_retry_context_no_timeout", move |b| {
+        b.iter(move || {
+            left.set(failures);
+            black_box(context.call(|_| operation(left)).unwrap())
+        });
+    });
 }
 
 fn async_cases(c: &mut Criterion, group_name: &str, failures: u32) {
@@ -249,20 +273,47 @@ fn async_cases(c: &mut Criterion, group_name: &str, failures: u32) {
             black_box(poll_once(context.call_async(|_| async_operation(&left))).unwrap())
         });
     });
-    group.bench_function("stamina_attribute_no_timeout", |b| {
-        b.iter(|| {
+    async_no_timeout_cases(&mut group, &left, failures);
+    group.finish();
+}
+
+/// stamina with `timeout = None`, like backon and tokio-retry, which have no
+/// time limit: no clock is read.
+fn async_no_timeout_cases(group: &mut BenchmarkGroup<'_, WallTime>, left: &Cell<u32>, failures: u32) {
+    group.bench_function("stamina_attribute_no_timeout", move |b| {
+        b.iter(move || {
             left.set(failures);
-            black_box(poll_once(retried_async_operation_no_timeout(&left)).unwrap())
+            black_box(poll_once(retried_async_operation_no_timeout(left)).unwrap())
         });
     });
     let caller = stamina::AsyncRetryingCaller::new().wait_max(Duration::ZERO).timeout(None);
-    group.bench_function("stamina_caller_no_timeout", |b| {
-        b.iter(|| {
+    group.bench_function("stamina_caller_no_timeout", move |b| {
+        b.iter(move || {
             left.set(failures);
-            black_box(poll_once(caller.call(retryable, || async_operation(&left))).unwrap())
+            black_box(poll_once(caller.call(retryable, || async_operation(left))).unwrap())
         });
     });
-    group.finish();
+    group.bench_function("stamina_block_no_timeout", move |b| {
+        b.iter(move || {
+            left.set(failures);
+            black_box(
+                poll_once(stamina::retry_block!(
+                    on = retryable,
+                    wait_max = 0,
+                    timeout = None,
+                    async |_attempt| async_operation(left).await
+                ))
+                .unwrap(),
+            )
+        });
+    });
+    let context = stamina::retry_context(retryable).wait_max(Duration::ZERO).timeout(None);
+    group.bench_function("stamina_retry_context_no_timeout", move |b| {
+        b.iter(move || {
+            left.set(failures);
+            black_box(poll_once(context.call_async(|_| async_operation(left))).unwrap())
+        });
+    });
 }
 
 /// tokio-retry has no zero-wait strategy that retries, so it is measured on
