@@ -2,10 +2,10 @@
 //!
 //! A failure whose wait needs no computing (testing mode, `wait_max = 0`, a
 //! wait returned by `on`) with no clock to read and no hook to call takes a
-//! shorter path through the engine than the one every other test binary sees:
-//! those run with the default hooks of `--all-features`. This binary installs
-//! no hooks, so every loop below takes that path wherever it can, and the
-//! limits must hold the same. Time is tokio's paused clock: exact.
+//! shorter path through the engine. Most other test binaries never take it:
+//! they run with the default hooks of `--all-features`. This one installs no
+//! hooks, so every loop below takes that path wherever it can, and the limits
+//! must hold the same. Time is tokio's paused clock: exact.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
