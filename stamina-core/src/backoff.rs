@@ -122,11 +122,19 @@ pub(crate) fn draw_jitter(max: Duration) -> Duration {
     max.mul_f64(fraction)
 }
 
+/// The wait after any failure, when it is known without computing: zero
+/// when `wait_max` is zero (a common way to say "no waits": tests, benches).
+/// The retry loop asks this first, inline, and calls [`jittered_backoff`]
+/// only for `None`.
+#[inline]
+pub(crate) fn known_backoff(policy: &RetryPolicy) -> Option<u64> {
+    policy.get_wait_max().is_zero().then_some(0)
+}
+
 /// The wait after failed attempt `attempt`, with a fresh jitter, in
 /// nanoseconds (saturating at 584 years), as the retry loop keeps its waits.
 ///
-/// Out of line: a wait that follows costs milliseconds anyway. The retry loop
-/// does not call it when `wait_max` is zero.
+/// Out of line: a wait that follows costs milliseconds anyway.
 #[inline(never)]
 pub(crate) fn jittered_backoff(policy: &RetryPolicy, attempt: u32) -> u64 {
     // Once the exponential term alone reaches the cap, jitter cannot change the
@@ -172,6 +180,18 @@ mod tests {
         for n in 1..=9 {
             assert!(no_jitter(&p, n) <= Duration::from_millis(420));
             assert!(jittered_backoff(&p, n) <= 420_000_000);
+        }
+    }
+
+    #[test]
+    fn a_known_backoff_is_what_the_formula_gives() {
+        for base in [0.5, 1.0, 2.0, 2.5] {
+            let none = RetryPolicy::new().wait_max(Duration::ZERO).wait_exp_base(base);
+            assert_eq!(known_backoff(&none), Some(0));
+            for n in [1, 2, 9, u32::MAX] {
+                assert_eq!(jittered_backoff(&none, n), 0);
+            }
+            assert_eq!(known_backoff(&RetryPolicy::new().wait_exp_base(base)), None);
         }
     }
 

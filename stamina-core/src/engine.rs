@@ -19,7 +19,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use core::time::Duration;
 
-use crate::backoff::{backoff_floor, jittered_backoff};
+use crate::backoff::{backoff_floor, jittered_backoff, known_backoff};
 use crate::clock::Stamp;
 use crate::decision::{Decision, IntoDecision, decide};
 use crate::instrumentation::{self, ErrorView, GiveUpReason, HookGuards, NoErrorView};
@@ -278,8 +278,7 @@ impl RetryState {
         let known_wait = match decide(on, error) {
             Decision::NoRetry => return self.give_up(site, GiveUpReason::NotRetryable, error, view),
             _ if self.started == TESTING => Some(WaitNanos::ZERO),
-            Decision::Retry if site.policy.get_wait_max().is_zero() => Some(WaitNanos::ZERO),
-            Decision::Retry => None,
+            Decision::Retry => known_backoff(site.policy).map(WaitNanos::new),
             // Saturated once, here: the hooks see the wait that is slept.
             Decision::RetryAfter(wait) => Some(WaitNanos::new(crate::clock::saturating_nanos(wait))),
         };

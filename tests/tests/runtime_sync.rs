@@ -4,22 +4,15 @@
 //! test uses zero waits (or thread-local testing mode), so nothing sleeps for
 //! real; timing behaviour is tested in virtual time in `runtime_async.rs`.
 
+mod runtime_support;
+
 use std::cell::Cell;
 use std::time::Duration;
 
 use stamina::testing::{self, TestMode};
 use stamina::{Attempt, Decision, RetryingCaller, retry_context};
 
-#[derive(Debug, PartialEq, Eq)]
-enum Error {
-    /// Transient, numbered by the call that produced it.
-    Transient(u32),
-    Permanent,
-}
-
-fn is_transient(error: &Error) -> bool {
-    matches!(error, Error::Transient(_))
-}
+use runtime_support::{Error, is_transient};
 
 /// A caller whose retries do not wait.
 fn instant(attempts: impl Into<Option<u32>>) -> RetryingCaller {

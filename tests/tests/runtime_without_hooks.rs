@@ -7,6 +7,8 @@
 //! hooks, so every loop below takes that path wherever it can, and the limits
 //! must hold the same. Time is tokio's paused clock: exact.
 
+mod runtime_support;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -15,16 +17,7 @@ use stamina::testing::{self, TestMode};
 use stamina::{AsyncRetryingCaller, Decision, RetryingCaller};
 use tokio::time::Instant;
 
-#[derive(Debug, PartialEq, Eq)]
-enum Error {
-    /// Transient, numbered by the call that produced it.
-    Transient(u32),
-    Permanent,
-}
-
-fn is_transient(error: &Error) -> bool {
-    matches!(error, Error::Transient(_))
-}
+use runtime_support::{Error, is_transient};
 
 const fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
