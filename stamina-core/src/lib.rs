@@ -4,55 +4,45 @@
 //! Depend on the `stamina` crate, which re-exports all of this together with the
 //! `#[retry]` and `retry_block!` macros.
 //!
-//! The layout follows the architecture:
+//! The modules follow the architecture, from what users configure to what
+//! runs:
 //!
 //! | module | holds |
 //! |---|---|
-//! | `policy` | [`RetryPolicy`]: the parameters and their validation |
-//! | `backoff` | the backoff formula with jitter and saturation |
-//! | `decision` | [`Decision`] and what an `on` predicate may return |
-//! | `error_types` | predicates that match error types along a source chain |
-//! | `engine` | the decision core, and the sync and async drivers around it |
-//! | `sleep` | [`Sleeper`]: how async loops wait and tell the time |
-//! | `caller`, `async_caller`, `context` | the public ways to retry without macros |
-//! | `switches`, [`testing`] | `set_active` and testing mode |
-//! | [`instrumentation`] | hooks that see every retry |
+//! | `policy` | [`RetryPolicy`]: the parameters, their validation, the backoff formula, and the builder methods shared by every type carrying a policy |
+//! | `on` | what an `on` predicate may return ([`Decision`], [`IntoDecision`]), predicates over error types, and [`http`] status decisions (feature `http`) |
+//! | `api` | the public ways to retry without macros: [`RetryingCaller`], [`AsyncRetryingCaller`], [`retry_context`], and the [`Attempt`] a block sees |
+//! | `engine` | the decision core ([`RetryState`](macro_support::RetryState)), its sync and async drivers, the wait after a failure, the clock, and [`Sleeper`] |
+//! | `switches` | the stored mode (active, testing) and how a loop reads it |
+//! | [`testing`] | the public switch API over it, and the test recorder |
+//! | [`instrumentation`] | hooks that see every retry, the built-in sinks, and the callable's name |
+//! | `macro_support` | what the macros' generated code names (not public API) |
+//!
+//! Dependencies run one way: `api` and the macros' code drive `engine`, which
+//! reads `policy`, `on`, `switches` and calls `instrumentation`; `testing`
+//! sits on `switches` and `instrumentation`.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod async_caller;
-mod attempt;
-mod backoff;
-mod caller;
-mod clock;
-mod context;
-mod decision;
+mod api;
 mod engine;
-mod error_types;
-#[cfg(feature = "http")]
-pub mod http;
 pub mod instrumentation;
-mod params;
+#[doc(hidden)]
+pub mod macro_support;
+mod on;
 mod policy;
-mod sleep;
 mod switches;
 pub mod testing;
 
-pub use async_caller::{AsyncRetryingCaller, BoundAsyncRetryingCaller};
-pub use attempt::Attempt;
-pub use caller::{BoundRetryingCaller, RetryingCaller};
-pub use context::{RetryContext, retry_context};
-pub use decision::{Decision, IntoDecision};
-pub use error_types::{ErrorChain, ErrorTypeList, error_type, error_types};
-pub use policy::RetryPolicy;
+pub use api::{
+    AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryContext,
+    RetryingCaller, retry_context,
+};
 #[cfg(feature = "tokio")]
-pub use sleep::TokioSleeper;
-pub use sleep::{DefaultSleeper, Sleeper};
-pub use switches::{is_active, set_active};
-
-#[doc(hidden)]
-pub mod macro_support;
-mod name;
-
-#[doc(hidden)]
-pub use name::CallableName;
+pub use engine::TokioSleeper;
+pub use engine::{DefaultSleeper, Sleeper};
+#[cfg(feature = "http")]
+pub use on::http;
+pub use on::{Decision, ErrorChain, ErrorTypeList, IntoDecision, error_type, error_types};
+pub use policy::RetryPolicy;
+pub use testing::{is_active, set_active};

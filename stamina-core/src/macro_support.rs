@@ -3,9 +3,8 @@
 //! **Not public API.** Nothing here follows semver; it is reached through
 //! `stamina::__private` by generated code only.
 
-pub use crate::clock::Stamp;
-pub use crate::engine::{Pause, RetryState, Settled, Site, Sleeping, run_async, run_sync};
-pub use crate::name::CallableName;
+pub use crate::engine::{Pause, RetryState, Settled, Site, Sleeping, Stamp, run_async, run_sync};
+pub use crate::instrumentation::CallableName;
 
 use core::fmt::Debug;
 use core::time::Duration;
@@ -15,7 +14,7 @@ use crate::{IntoDecision, RetryPolicy};
 /// The clock of sync retry loops.
 #[inline]
 pub fn sync_now() -> Stamp {
-    crate::clock::coarse_stamp()
+    crate::engine::coarse_stamp()
 }
 
 /// A duration from a whole number of nanoseconds, for durations the macros parsed
@@ -73,7 +72,7 @@ where
 }
 
 pub use crate::Attempt;
-pub use crate::sleep::Sleeper;
+pub use crate::engine::Sleeper;
 
 /// Runs one attempt of a sync fn's body. The bound gives the body's closure its
 /// return type `R`, so `?` and `return` inside it know what they produce.

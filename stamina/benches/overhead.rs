@@ -359,7 +359,7 @@ fn testing_mode(c: &mut Criterion) {
     let mut group = c.benchmark_group("testing_mode_retry3_async");
     let left = Cell::new(0);
     let caller = stamina::AsyncRetryingCaller::new();
-    let _testing = stamina::testing::local_testing(Some(stamina::testing::TestMode::new(4)));
+    let _testing = stamina::testing::thread_scope(stamina::testing::TestMode::new(4));
     group.bench_function("stamina_caller", |b| {
         b.iter(|| {
             left.set(3);

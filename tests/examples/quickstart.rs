@@ -50,7 +50,7 @@ fn main() {
     println!("not found: {result:?} after {} call(s)\n", calls.get());
 
     // In tests, testing mode keeps the retry logic and drops the waiting.
-    let _testing = testing::local_testing(Some(TestMode::new(3)));
+    let _testing = testing::thread_scope(TestMode::new(3));
     let before = Instant::now();
     let calls = Cell::new(0);
     let result: Result<(), ApiError> =

@@ -36,7 +36,7 @@ fn file(path: &str) -> Endpoint {
 async fn fetch_with(repo: FakeRepo, timeout: Duration, mode: Option<TestMode>) -> (FakeGithub, RepoDocs) {
     let server = FakeGithub::start([repo]).await.unwrap();
     let gh = GitHub::new(&server.url(), None, timeout).unwrap();
-    let docs = testing::with_testing(mode, fetch_repo_docs(&gh, REPO)).await;
+    let docs = testing::future_scope(mode, fetch_repo_docs(&gh, REPO)).await;
     (server, docs)
 }
 
@@ -194,7 +194,7 @@ async fn a_permanent_outage_gives_up_after_three_attempts_per_call() {
 async fn an_unknown_repository_is_a_404_everywhere_and_not_retried() {
     let server = FakeGithub::start([]).await.unwrap();
     let gh = GitHub::new(&server.url(), None, Duration::from_secs(10)).unwrap();
-    let docs = testing::with_testing(Some(TestMode::new(3)), fetch_repo_docs(&gh, "octo/missing")).await;
+    let docs = testing::future_scope(TestMode::new(3), fetch_repo_docs(&gh, "octo/missing")).await;
     assert_eq!(docs.source, DocSource::Nothing);
     assert_eq!(server.count_repo("octo/missing"), 2);
     assert_eq!(docs.problems, ["listing: 404 Not Found: Not Found"]);

@@ -43,7 +43,7 @@ async fn testing_mode_keeps_the_decisions_and_drops_the_waits() {
     set_on_retry_hooks((move |details: &RetryDetails<'_>| seen.lock().unwrap().push(details.wait_for),));
 
     // With the fetcher's own 3 attempts: every retry, none of the waits.
-    testing::set_testing_mode(Some(TestMode::new(3)));
+    testing::set_testing(TestMode::new(3));
     let started = tokio::time::Instant::now();
     let (server, counts) = run_demo().await;
     let elapsed = started.elapsed();

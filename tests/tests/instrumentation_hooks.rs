@@ -158,13 +158,13 @@ fn inactive_loops_call_no_hooks_and_testing_mode_still_does() {
     set_on_retry_hooks((recorder("A", &events),));
 
     {
-        let _off = stamina::testing::deactivated();
+        let _off = stamina::testing::thread_scope(stamina::testing::Mode::Inactive);
         assert!(instant_caller().call(always, || Err::<(), _>(Transient(1))).is_err());
     }
     assert!(events.take().is_empty());
 
     {
-        let _testing = stamina::testing::local_testing(Some(stamina::testing::TestMode::new(2)));
+        let _testing = stamina::testing::thread_scope(stamina::testing::TestMode::new(2));
         assert!(RetryingCaller::new().call(always, || Err::<(), _>(Transient(1))).is_err());
     }
     assert_eq!(events.take().len(), 1);

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use stamina::testing::{self, TestMode};
+use stamina::testing::{self, Mode, TestMode};
 use tokio::time::Instant;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -89,7 +89,7 @@ async fn question_mark_and_return_end_the_attempt() {
 
 #[tokio::test(start_paused = true)]
 async fn testing_mode_sets_attempts_and_skips_waits() {
-    let _testing = testing::local_testing(Some(TestMode::new(5)));
+    let _testing = testing::thread_scope(TestMode::new(5));
     let calls = AtomicU32::new(0);
     let started = Instant::now();
     assert_eq!(fetch(&calls, 10).await, Err(ApiError::Unavailable(5)));
@@ -99,7 +99,7 @@ async fn testing_mode_sets_attempts_and_skips_waits() {
 
 #[tokio::test(start_paused = true)]
 async fn deactivated_runs_once() {
-    let _off = testing::deactivated();
+    let _off = testing::thread_scope(Mode::Inactive);
     let calls = AtomicU32::new(0);
     assert_eq!(fetch(&calls, 1).await, Err(ApiError::Unavailable(1)));
     assert_eq!(calls.load(Ordering::SeqCst), 1);

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use stamina::testing::{self, TestMode};
+use stamina::testing::{self, Mode, TestMode};
 use tokio::time::Instant;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -84,7 +84,7 @@ fn block_value_propagates_with_question_mark() -> Result<(), ApiError> {
 #[test]
 fn testing_mode_and_deactivation_apply_to_blocks() {
     {
-        let _testing = testing::local_testing(Some(TestMode::new(4)));
+        let _testing = testing::thread_scope(TestMode::new(4));
         let mut calls = 0;
         let result: Result<(), ApiError> =
             stamina::retry_block!(on = is_retriable, attempts = 2, wait_initial = "1h", |a| {
@@ -94,7 +94,7 @@ fn testing_mode_and_deactivation_apply_to_blocks() {
             });
         assert_eq!(result, Err(ApiError::Unavailable(4)));
     }
-    let _off = testing::deactivated();
+    let _off = testing::thread_scope(Mode::Inactive);
     let mut calls = 0;
     let result: Result<(), ApiError> = stamina::retry_block!(on = is_retriable, |_| {
         calls += 1;

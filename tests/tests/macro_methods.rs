@@ -119,7 +119,7 @@ fn non_retryable_and_deactivated() {
     let mut client = Client::default();
     assert_eq!(client.not_found(), Err(ApiError::NotFound));
     assert_eq!(client.calls, 1);
-    let _off = testing::deactivated();
+    let _off = testing::thread_scope(testing::Mode::Inactive);
     let mut client = Client::with_failures(1);
     assert_eq!(client.bump(), Err(ApiError::Unavailable(1)));
     assert_eq!(client.calls, 1);
@@ -127,7 +127,7 @@ fn non_retryable_and_deactivated() {
 
 #[test]
 fn testing_mode_in_methods() {
-    let _testing = testing::local_testing(Some(testing::TestMode::new(1)));
+    let _testing = testing::thread_scope(testing::TestMode::new(1));
     let client = Client::with_failures(1);
     assert_eq!(client.get(), Err(ApiError::Unavailable(1)));
 }

@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-use stamina::testing::{self, TestMode};
+use stamina::testing::{self, Mode, TestMode};
 
 #[derive(Debug, PartialEq, Eq)]
 enum ApiError {
@@ -102,7 +102,7 @@ fn slow_backoff(calls: &Cell<u32>, failures: u32) -> Result<u32, ApiError> {
 
 #[test]
 fn testing_mode_sets_attempts_and_skips_waits() {
-    let _testing = testing::local_testing(Some(TestMode::new(2)));
+    let _testing = testing::thread_scope(TestMode::new(2));
     let calls = Cell::new(0);
     let started = Instant::now();
     assert_eq!(slow_backoff(&calls, 10), Err(ApiError::Unavailable(2)));
@@ -112,7 +112,7 @@ fn testing_mode_sets_attempts_and_skips_waits() {
 
 #[test]
 fn deactivated_runs_once() {
-    let _off = testing::deactivated();
+    let _off = testing::thread_scope(Mode::Inactive);
     let calls = Cell::new(0);
     assert_eq!(slow_backoff(&calls, 1), Err(ApiError::Unavailable(1)));
     assert_eq!(calls.get(), 1);

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use stamina::testing::{self, TestMode};
+use stamina::testing::{self, Mode, TestMode};
 use stamina::{AsyncRetryingCaller, Attempt, Decision, retry_context};
 use tokio::time::Instant;
 
@@ -195,7 +195,7 @@ async fn a_custom_wait_is_not_checked_against_the_deadline_but_counts_afterwards
 
 #[tokio::test(start_paused = true)]
 async fn testing_mode_ignores_the_timeout_and_all_waits() {
-    let _testing = testing::local_testing(Some(TestMode::new(3)));
+    let _testing = testing::thread_scope(TestMode::new(3));
     let start = Instant::now();
     // Each attempt takes 2 s against a 1 s timeout: without testing mode, one attempt.
     let rec = Recorder::new(100).taking(ms(2000));
@@ -214,7 +214,7 @@ async fn testing_mode_ignores_the_timeout_and_all_waits() {
 async fn with_testing_applies_to_a_future_wherever_it_is_polled() {
     let mode = Some(TestMode::new(2));
     let rec = Recorder::new(100);
-    let handle = tokio::spawn(testing::with_testing(mode, {
+    let handle = tokio::spawn(testing::future_scope(mode, {
         let rec = rec.clone();
         async move { AsyncRetryingCaller::new().call(is_transient, || rec.call()).await }
     }));
@@ -224,7 +224,7 @@ async fn with_testing_applies_to_a_future_wherever_it_is_polled() {
 
 #[tokio::test(start_paused = true)]
 async fn inactive_runs_once() {
-    let _off = testing::deactivated();
+    let _off = testing::thread_scope(Mode::Inactive);
     let rec = Recorder::new(100);
     let result = AsyncRetryingCaller::new().attempts(2).call(is_transient, || rec.call()).await;
     assert_eq!(result, Err(Error::Transient(1)));

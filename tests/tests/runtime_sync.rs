@@ -9,7 +9,7 @@ mod runtime_support;
 use std::cell::Cell;
 use std::time::Duration;
 
-use stamina::testing::{self, TestMode};
+use stamina::testing::{self, Mode, TestMode};
 use stamina::{Attempt, Decision, RetryingCaller, retry_context};
 
 use runtime_support::{Error, is_transient};
@@ -181,7 +181,7 @@ fn next_wait_is_the_jitterless_wait_after_the_current_attempt() {
 
 #[test]
 fn inactive_runs_once_without_asking_the_predicate() {
-    let _off = testing::deactivated();
+    let _off = testing::thread_scope(Mode::Inactive);
     assert!(!stamina::is_active());
 
     let calls = Cell::new(0);
@@ -207,7 +207,7 @@ fn inactive_runs_once_without_asking_the_predicate() {
 
 #[test]
 fn testing_mode_zeroes_waits_and_fixes_attempts() {
-    let _testing = testing::local_testing(Some(TestMode::new(3)));
+    let _testing = testing::thread_scope(TestMode::new(3));
     assert!(testing::is_testing());
     let mut seen = Vec::new();
     // An hour's waits and ten attempts: testing mode makes it three instant ones.
@@ -230,7 +230,7 @@ fn testing_mode_zeroes_waits_and_fixes_attempts() {
 #[test]
 fn testing_mode_off_restores_real_next_waits() {
     {
-        let _testing = testing::local_testing(Some(TestMode::default()));
+        let _testing = testing::thread_scope(TestMode::default());
         let _ = retry_context(is_transient).call(|a: Attempt| {
             assert_eq!(a.next_wait(), Duration::ZERO);
             Ok::<_, Error>(())
@@ -253,7 +253,7 @@ fn testing_mode_attempts_follow_the_cap_rules() {
         (TestMode::new(1), Some(10), 1),
     ];
     for (mode, user_attempts, expected) in cases {
-        let _testing = testing::local_testing(Some(mode));
+        let _testing = testing::thread_scope(mode);
         let calls = Cell::new(0);
         let _ = RetryingCaller::new().attempts(user_attempts).call(is_transient, flaky(&calls, 100));
         assert_eq!(calls.get(), expected, "{mode:?} with attempts {user_attempts:?}");
@@ -267,7 +267,7 @@ fn parallel_threads_keep_their_own_settings() {
         for attempts in 1..=4u32 {
             let barrier = &barrier;
             scope.spawn(move || {
-                let _testing = testing::local_testing(Some(TestMode::new(attempts)));
+                let _testing = testing::thread_scope(TestMode::new(attempts));
                 barrier.wait();
                 for _ in 0..50 {
                     let calls = Cell::new(0);
@@ -277,7 +277,7 @@ fn parallel_threads_keep_their_own_settings() {
             });
         }
         scope.spawn(|| {
-            let _off = testing::deactivated();
+            let _off = testing::thread_scope(Mode::Inactive);
             let calls = Cell::new(0);
             let _ = instant(5).call(is_transient, flaky(&calls, 100));
             assert_eq!(calls.get(), 1);
@@ -291,8 +291,8 @@ fn parallel_threads_keep_their_own_settings() {
 #[test]
 fn scoped_switches_restore_when_a_test_panics() {
     let outcome = std::panic::catch_unwind(|| {
-        let _testing = testing::local_testing(Some(TestMode::new(2)));
-        let _off = testing::deactivated();
+        let _testing = testing::thread_scope(TestMode::new(2));
+        let _off = testing::thread_scope(Mode::Inactive);
         panic!("a failing test");
     });
     assert!(outcome.is_err());

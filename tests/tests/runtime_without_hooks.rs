@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use stamina::instrumentation::set_on_retry_hooks;
-use stamina::testing::{self, TestMode};
+use stamina::testing::{self, Mode, TestMode};
 use stamina::{AsyncRetryingCaller, Decision, RetryingCaller};
 use tokio::time::Instant;
 
@@ -72,7 +72,7 @@ async fn a_slow_first_attempt_past_the_deadline_is_not_retried() {
 #[tokio::test(start_paused = true)]
 async fn testing_mode_ignores_the_timeout_and_counts_its_own_attempts() {
     no_hooks();
-    let _testing = testing::local_testing(Some(TestMode::new(4)));
+    let _testing = testing::thread_scope(TestMode::new(4));
     let calls = AtomicU32::new(0);
     let caller = AsyncRetryingCaller::new().attempts(2).timeout(ms(10));
     let start = Instant::now();
@@ -114,7 +114,7 @@ fn an_error_on_rejects_is_returned_at_once() {
 #[test]
 fn an_inactive_loop_runs_once() {
     no_hooks();
-    let _inactive = testing::deactivated();
+    let _inactive = testing::thread_scope(Mode::Inactive);
     let calls = AtomicU32::new(0);
     let caller = RetryingCaller::new().wait_max(Duration::ZERO);
     assert_eq!(caller.call(is_transient, || counting(&calls, 2)), Err(Error::Transient(1)));

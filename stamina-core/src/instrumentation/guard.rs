@@ -18,7 +18,7 @@ use core::fmt;
 /// that report span closes (`FmtSpan::CLOSE`) show how long the wait took.
 ///
 /// ```
-/// use stamina_core::instrumentation::{HookGuard, RetryDetails};
+/// use stamina::instrumentation::{HookGuard, RetryDetails};
 ///
 /// fn count_waits(details: &RetryDetails<'_>) -> HookGuard {
 ///     let started = std::time::Instant::now();

@@ -23,7 +23,7 @@ use super::guard::{HookGuard, IntoHookGuard};
 /// usable afterwards.
 ///
 /// ```
-/// use stamina_core::instrumentation::{
+/// use stamina::instrumentation::{
 ///     GiveUpDetails, HookGuard, RetryDetails, RetryHook, set_on_retry_hooks,
 /// };
 ///
@@ -75,7 +75,7 @@ where
 /// A hook from a closure, with its argument type inferred (no annotation needed).
 ///
 /// ```
-/// use stamina_core::instrumentation::{retry_hook, set_on_retry_hooks};
+/// use stamina::instrumentation::{retry_hook, set_on_retry_hooks};
 ///
 /// set_on_retry_hooks((retry_hook(|details| eprintln!("retry {}", details.retry_num)),));
 /// # set_on_retry_hooks(None);
@@ -144,7 +144,7 @@ impl InstalledHook {
         Self { hook: Arc::new(hook), type_name: core::any::type_name::<H>() }
     }
 
-    /// The hook's type name, e.g. `stamina_core::instrumentation::TracingHook`
+    /// The hook's type name, e.g. `stamina::instrumentation::TracingHook`
     /// (closures have compiler-made names).
     pub fn type_name(&self) -> &'static str {
         self.type_name
@@ -187,7 +187,7 @@ impl fmt::Debug for InstalledHook {
 /// resets the hooks, so a factory builds again after the next `set`.
 ///
 /// ```
-/// use stamina_core::instrumentation::{RetryDetails, RetryHookFactory, set_on_retry_hooks};
+/// use stamina::instrumentation::{RetryDetails, RetryHookFactory, set_on_retry_hooks};
 ///
 /// set_on_retry_hooks((RetryHookFactory::new(|| {
 ///     let prefix = String::from("expensive set-up done: ");

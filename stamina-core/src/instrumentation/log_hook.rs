@@ -15,7 +15,7 @@ use super::hook::RetryHook;
 /// show them after the message; others show the message only.
 ///
 /// ```
-/// use stamina_core::instrumentation::{LogHook, set_on_retry_hooks};
+/// use stamina::instrumentation::{LogHook, set_on_retry_hooks};
 ///
 /// set_on_retry_hooks((LogHook::new(),));
 /// # set_on_retry_hooks(None);

@@ -15,7 +15,7 @@ use super::hook::RetryHook;
 /// - `stamina_succeeded_after_retries_total{callable}`
 ///
 /// ```
-/// use stamina_core::instrumentation::{MetricsHook, RetryHookFactory, set_on_retry_hooks};
+/// use stamina::instrumentation::{MetricsHook, RetryHookFactory, set_on_retry_hooks};
 ///
 /// // A factory: the counters are described to the recorder installed by then.
 /// set_on_retry_hooks((RetryHookFactory::new(MetricsHook::new),));

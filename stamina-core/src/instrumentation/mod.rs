@@ -69,8 +69,8 @@
 //! use std::sync::atomic::{AtomicU32, Ordering};
 //! use std::time::Duration;
 //!
-//! use stamina_core::RetryingCaller;
-//! use stamina_core::instrumentation::{RetryDetails, set_on_retry_hooks};
+//! use stamina::RetryingCaller;
+//! use stamina::instrumentation::{RetryDetails, set_on_retry_hooks};
 //!
 //! let seen = Arc::new(AtomicU32::new(0));
 //! let counter = Arc::clone(&seen);
@@ -90,8 +90,6 @@ use core::fmt::Debug;
 use core::time::Duration;
 use std::error::Error;
 
-use crate::CallableName;
-
 mod defaults;
 mod details;
 mod error_view;
@@ -101,8 +99,10 @@ mod hook;
 mod log_hook;
 #[cfg(feature = "metrics")]
 mod metrics_hook;
+mod name;
 #[cfg(feature = "prometheus")]
 mod prometheus;
+pub(crate) mod recorder;
 mod registry;
 #[cfg(feature = "tracing")]
 mod tracing_hook;
@@ -121,6 +121,8 @@ pub use hook::{
 pub use log_hook::LogHook;
 #[cfg(feature = "metrics")]
 pub use metrics_hook::MetricsHook;
+#[doc(hidden)]
+pub use name::CallableName;
 #[cfg(feature = "prometheus")]
 pub use prometheus::{
     GaveUpLabels, PrometheusHook, RetryLabels, SucceededLabels, get_prometheus_counter,
@@ -146,26 +148,55 @@ pub const COMPILED_SINKS: &[&str] = &[
     "log",
 ];
 
-// The seam the retry loop calls. Each function starts with one atomic load and
-// returns at once when no hook is installed; the rest (resolving the hooks,
-// joining a method's name, building the details) is out of line.
+// The seam the retry loop calls. The loop asks `observers()` first (one
+// atomic load) and calls a dispatch only when something observes it; each
+// dispatch is out of line and reaches the installed hooks and this thread's
+// test recorder, if any.
 
-/// Calls the installed hooks for a scheduled retry, in order; returns their
-/// guards, to be dropped right before the next attempt.
-#[inline]
+use recorder::AttemptOutcome;
+pub(crate) use registry::observers;
+
+/// The hooks to call, when `wanted` and there are any.
+fn hooks_to_call(wanted: bool) -> Option<std::sync::Arc<[InstalledHook]>> {
+    if !wanted || !observers().hooks() {
+        return None;
+    }
+    Some(registry::snapshot()).filter(|hooks| !hooks.is_empty())
+}
+
+/// Calls the installed hooks for a scheduled retry, in order, and records it
+/// in this thread's recorder; returns the hooks' guards, to be dropped right
+/// before the next attempt. `wait_for` is what will be slept, `planned` what
+/// was scheduled (they differ in testing mode).
+#[cold]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)] // the loop's state, spelled out: no struct to build on the caller's side
 pub(crate) fn dispatch_retry<E: Debug>(
     name: CallableName,
     retry_num: u32,
     wait_for: Duration,
+    planned: Duration,
     waited_so_far: Duration,
     caused_by: &E,
     error: Option<&(dyn Error + 'static)>,
 ) -> HookGuards {
-    if registry::no_hooks() {
-        return HookGuards::none();
-    }
     let error_type = core::any::type_name::<E>();
-    dispatch_retry_slow(name, retry_num, wait_for, waited_so_far, Cause { caused_by, error, error_type })
+    let cause = Cause { caused_by, error, error_type };
+    let hooks = hooks_to_call(true);
+    let mut guards = HookGuards::none();
+    if hooks.is_none() && !recorder::in_scope() {
+        return guards;
+    }
+    name.with(|name| {
+        let Cause { caused_by, error, error_type } = cause;
+        let details = RetryDetails { name, retry_num, wait_for, waited_so_far, caused_by, error, error_type };
+        for hook in hooks.iter().flat_map(|hooks| hooks.iter()) {
+            guards.push(hook.on_retry(&details));
+        }
+        let outcome = AttemptOutcome::Retried { planned_wait: planned, actual_wait: wait_for, error_type };
+        recorder::record(name, retry_num, outcome);
+    });
+    guards
 }
 
 /// The error as hooks see it.
@@ -176,63 +207,25 @@ struct Cause<'a> {
     error_type: &'static str,
 }
 
+/// Tells the hooks that a loop succeeded after `attempts` attempts (they hear
+/// of successes after retries only), and records it.
 #[cold]
 #[inline(never)]
-fn dispatch_retry_slow(
-    name: CallableName,
-    retry_num: u32,
-    wait_for: Duration,
-    waited_so_far: Duration,
-    cause: Cause<'_>,
-) -> HookGuards {
-    let hooks = registry::snapshot();
-    let mut guards = HookGuards::none();
-    if hooks.is_empty() {
-        return guards;
-    }
-    name.with(|name| {
-        let Cause { caused_by, error, error_type } = cause;
-        let details = RetryDetails { name, retry_num, wait_for, waited_so_far, caused_by, error, error_type };
-        for hook in hooks.iter() {
-            guards.push(hook.on_retry(&details));
-        }
-    });
-    guards
-}
-
-/// Whether any hook is installed (or defaults are still to be resolved): one
-/// atomic load. The retry loop asks first, so that a loop without hooks does
-/// not even prepare the details.
-#[inline]
-pub(crate) fn hooks_installed() -> bool {
-    !registry::no_hooks()
-}
-
-/// Tells the hooks that a loop succeeded after `attempts` attempts.
-#[inline]
 pub(crate) fn dispatch_success(name: CallableName, attempts: u32, waited: Duration) {
-    if registry::no_hooks() {
-        return;
-    }
-    dispatch_success_slow(name, attempts, waited);
-}
-
-#[cold]
-#[inline(never)]
-fn dispatch_success_slow(name: CallableName, attempts: u32, waited: Duration) {
-    let hooks = registry::snapshot();
-    if hooks.is_empty() {
+    let hooks = hooks_to_call(attempts > 1);
+    if hooks.is_none() && !recorder::in_scope() {
         return;
     }
     name.with(|name| {
         let details = SuccessDetails { name, attempts, waited };
-        for hook in hooks.iter() {
+        for hook in hooks.iter().flat_map(|hooks| hooks.iter()) {
             hook.on_success(&details);
         }
+        recorder::record(name, attempts, AttemptOutcome::Succeeded);
     });
 }
 
-/// Tells the hooks that a loop gave up with `error`.
+/// Tells the hooks that a loop gave up with `error`, and records it.
 #[inline]
 pub(crate) fn dispatch_give_up<E: Debug>(
     name: CallableName,
@@ -242,7 +235,7 @@ pub(crate) fn dispatch_give_up<E: Debug>(
     caused_by: &E,
     error: Option<&(dyn Error + 'static)>,
 ) {
-    if registry::no_hooks() {
+    if observers().none() {
         return;
     }
     let error_type = core::any::type_name::<E>();
@@ -258,15 +251,16 @@ fn dispatch_give_up_slow(
     waited: Duration,
     cause: Cause<'_>,
 ) {
-    let hooks = registry::snapshot();
-    if hooks.is_empty() {
+    let hooks = hooks_to_call(true);
+    if hooks.is_none() && !recorder::in_scope() {
         return;
     }
     name.with(|name| {
         let Cause { caused_by, error, error_type } = cause;
         let details = GiveUpDetails { name, reason, attempts, waited, caused_by, error, error_type };
-        for hook in hooks.iter() {
+        for hook in hooks.iter().flat_map(|hooks| hooks.iter()) {
             hook.on_give_up(&details);
         }
+        recorder::record(name, attempts, AttemptOutcome::GaveUp { reason, error_type });
     });
 }

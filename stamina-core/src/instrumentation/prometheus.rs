@@ -84,8 +84,8 @@ pub fn get_prometheus_succeeded_counter() -> Family<SucceededLabels, Counter> {
 /// use std::time::Duration;
 ///
 /// use prometheus_client::registry::Registry;
-/// use stamina_core::RetryingCaller;
-/// use stamina_core::instrumentation::{PrometheusHook, register_prometheus_metrics, set_on_retry_hooks};
+/// use stamina::RetryingCaller;
+/// use stamina::instrumentation::{PrometheusHook, register_prometheus_metrics, set_on_retry_hooks};
 ///
 /// let mut registry = Registry::default();
 /// register_prometheus_metrics(&mut registry);
@@ -120,7 +120,7 @@ pub fn register_prometheus_metrics(registry: &mut Registry) {
 /// (see [`get_prometheus_counter`] and [`register_prometheus_metrics`]).
 ///
 /// ```
-/// use stamina_core::instrumentation::{PrometheusHook, set_on_retry_hooks};
+/// use stamina::instrumentation::{PrometheusHook, set_on_retry_hooks};
 ///
 /// set_on_retry_hooks((PrometheusHook::new(),));
 /// # set_on_retry_hooks(None);

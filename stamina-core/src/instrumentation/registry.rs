@@ -1,7 +1,8 @@
 //! The process-wide hook registry.
 //!
-//! Retry loops read one atomic state word first: when it says "no hooks", a
-//! retry costs that one load and nothing else. Otherwise they take a snapshot
+//! Retry loops read one atomic state word first: when it says "no hooks" (and
+//! no test recorder is in scope anywhere), a retry costs that one load and
+//! nothing else. Otherwise they take a snapshot
 //! (an `Arc` of the resolved list) under a short read lock and call the hooks
 //! with no lock held, so a hook may itself call `set_on_retry_hooks`.
 //!
@@ -11,21 +12,34 @@
 //! panicking hook or factory leaves the registry usable.
 
 use core::cell::Cell;
-use core::sync::atomic::{AtomicU8, Ordering};
+use core::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::defaults::default_hooks;
 use super::hook::{Hook, HookList, InstalledHook};
 
+// The state word: the hooks' state in the low two bits, and above them the
+// number of live test-recorder scopes (see `recorder`), so that one load tells
+// a retry loop whether anything at all observes it.
+
 /// The hooks are not resolved yet (after start-up, or after a `set` that
 /// needs defaults or factories).
-const UNRESOLVED: u8 = 0;
+const UNRESOLVED: u32 = 0;
 /// Resolved, and the list is empty: dispatch does nothing.
-const EMPTY: u8 = 1;
+const EMPTY: u32 = 1;
 /// Resolved, with at least one hook.
-const HOOKS: u8 = 2;
+const HOOKS: u32 = 2;
+const HOOK_BITS: u32 = 0b11;
+/// One live recorder scope.
+const RECORDER_SCOPE: u32 = 1 << 2;
 
-static STATE: AtomicU8 = AtomicU8::new(UNRESOLVED);
+static STATE: AtomicU32 = AtomicU32::new(UNRESOLVED);
+
+fn store_hook_state(state: u32) {
+    // `fetch_update` with a closure that always returns `Some` cannot fail.
+    let _ =
+        STATE.fetch_update(Ordering::Release, Ordering::Relaxed, |word| Some((word & !HOOK_BITS) | state));
+}
 
 struct Registry {
     /// Bumped by every `set`, so a resolution that raced with a `set` is not stored.
@@ -60,10 +74,41 @@ fn lock_resolution() -> MutexGuard<'static, ()> {
     RESOLVING.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Whether dispatching can be skipped: the hooks are resolved and empty.
+/// What observes retry loops now, from one load of the state word.
+#[derive(Clone, Copy)]
+pub(crate) struct Observers(u32);
+
+impl Observers {
+    /// Nothing: the hooks are resolved and empty, and no recorder scope lives.
+    #[inline]
+    pub(crate) fn none(self) -> bool {
+        self.0 == EMPTY
+    }
+
+    /// Whether hooks may be installed (or defaults are still to be resolved).
+    #[inline]
+    pub(crate) fn hooks(self) -> bool {
+        self.0 & HOOK_BITS != EMPTY
+    }
+
+    /// Whether a recorder scope lives on some thread.
+    #[inline]
+    pub(crate) fn recorders(self) -> bool {
+        self.0 >= RECORDER_SCOPE
+    }
+}
+
 #[inline]
-pub(crate) fn no_hooks() -> bool {
-    STATE.load(Ordering::Acquire) == EMPTY
+pub(crate) fn observers() -> Observers {
+    Observers(STATE.load(Ordering::Acquire))
+}
+
+pub(crate) fn add_recorder_scope() {
+    STATE.fetch_add(RECORDER_SCOPE, Ordering::AcqRel);
+}
+
+pub(crate) fn remove_recorder_scope() {
+    STATE.fetch_sub(RECORDER_SCOPE, Ordering::AcqRel);
 }
 
 /// Installs the hooks every retry loop calls from now on, replacing the current
@@ -82,7 +127,7 @@ pub(crate) fn no_hooks() -> bool {
 /// Thread-safe. Loops already running see the new hooks at their next retry.
 ///
 /// ```
-/// use stamina_core::instrumentation::{RetryDetails, get_on_retry_hooks, set_on_retry_hooks};
+/// use stamina::instrumentation::{RetryDetails, get_on_retry_hooks, set_on_retry_hooks};
 ///
 /// fn print_retry(details: &RetryDetails<'_>) {
 ///     eprintln!("{} failed, retry {} in {:?}", details.name, details.retry_num, details.wait_for);
@@ -106,7 +151,7 @@ pub fn set_on_retry_hooks(hooks: impl HookList) {
     let replaced = {
         let mut registry = write();
         registry.generation = registry.generation.wrapping_add(1);
-        STATE.store(state_of(resolved.as_deref()), Ordering::Release);
+        store_hook_state(state_of(resolved.as_deref()));
         let configured = core::mem::replace(&mut registry.configured, configured.map(Arc::from));
         (configured, core::mem::replace(&mut registry.resolved, resolved))
     };
@@ -120,7 +165,7 @@ pub fn get_on_retry_hooks() -> Vec<InstalledHook> {
     snapshot().to_vec()
 }
 
-fn state_of(resolved: Option<&[InstalledHook]>) -> u8 {
+fn state_of(resolved: Option<&[InstalledHook]>) -> u32 {
     match resolved {
         None => UNRESOLVED,
         Some([]) => EMPTY,
@@ -155,7 +200,7 @@ pub(crate) fn snapshot() -> Arc<[InstalledHook]> {
     let mut registry = write();
     // A `set` during resolution wins; this resolution is then used only once.
     if registry.generation == generation {
-        STATE.store(state_of(Some(&resolved)), Ordering::Release);
+        store_hook_state(state_of(Some(&resolved)));
         registry.resolved = Some(Arc::clone(&resolved));
     }
     resolved

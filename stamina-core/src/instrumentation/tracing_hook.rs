@@ -17,7 +17,7 @@ use super::hook::RetryHook;
 /// stamina; `caused_by` is the error's `Debug` form.
 ///
 /// ```
-/// use stamina_core::instrumentation::{TracingHook, set_on_retry_hooks};
+/// use stamina::instrumentation::{TracingHook, set_on_retry_hooks};
 ///
 /// set_on_retry_hooks((TracingHook::new(),));
 /// # set_on_retry_hooks(None);

@@ -11,7 +11,7 @@ use core::time::Duration;
 /// `for attempt in stamina.retry_context(...)`.
 ///
 /// ```
-/// use stamina_core::{retry_context, Attempt};
+/// use stamina::{retry_context, Attempt};
 ///
 /// let mut seen = Vec::new();
 /// let result: Result<u32, &str> = retry_context(|_: &&str| true)
@@ -35,7 +35,7 @@ pub struct Attempt {
 impl Attempt {
     #[cfg(test)]
     pub(crate) fn new(num: u32, next_wait: Duration) -> Self {
-        Self::from_nanos(num, crate::clock::saturating_nanos(next_wait))
+        Self::from_nanos(num, crate::engine::saturating_nanos(next_wait))
     }
 
     #[inline]

@@ -9,7 +9,7 @@ use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 
 use crate::RetryPolicy;
-use crate::clock::saturating_nanos;
+use crate::engine::saturating_nanos;
 
 /// The wait after failed attempt `attempt` (1-based) with `jitter` already drawn:
 /// `min(wait_max, wait_initial * wait_exp_base^(attempt - 1) + jitter)`.

@@ -1,7 +1,15 @@
-//! The retry parameters: how many attempts, how long in total, and how to back off.
+//! The retry parameters ([`RetryPolicy`]): how many attempts, how long in
+//! total, and how to back off; the backoff formula over them; and the builder
+//! methods every type that carries a policy shares.
+
+mod backoff;
+mod setters;
 
 use core::fmt;
 use core::time::Duration;
+
+pub(crate) use backoff::{backoff_floor, jittered_backoff, known_backoff};
+pub(crate) use setters::policy_setters;
 
 /// The parameters of a retry loop, with Python stamina's defaults.
 ///
@@ -24,7 +32,7 @@ use core::time::Duration;
 ///
 /// ```
 /// use std::time::Duration;
-/// use stamina_core::RetryPolicy;
+/// use stamina::RetryPolicy;
 ///
 /// let policy = RetryPolicy::new()
 ///     .attempts(3)
@@ -98,7 +106,7 @@ impl RetryPolicy {
     /// single attempt without retries, or `None` for no limit.
     ///
     /// ```
-    /// # use stamina_core::RetryPolicy;
+    /// # use stamina::RetryPolicy;
     /// assert_eq!(RetryPolicy::new().attempts(3).get_attempts(), Some(3));
     /// assert_eq!(RetryPolicy::new().attempts(None).get_attempts(), None);
     /// ```
@@ -108,11 +116,13 @@ impl RetryPolicy {
         self.with_attempts(attempts.into())
     }
 
-    /// The `const` form of [`attempts`](Self::attempts), used by the macros.
+    /// The `const` form of [`attempts`](Self::attempts), which the macros' generated
+    /// code calls. Not public API.
     ///
     /// # Panics
     ///
     /// On `Some(0)`, like [`attempts`](Self::attempts).
+    #[doc(hidden)]
     #[must_use]
     #[track_caller]
     pub const fn with_attempts(mut self, attempts: Option<u32>) -> Self {
@@ -142,11 +152,13 @@ impl RetryPolicy {
         self.with_timeout(timeout.into())
     }
 
-    /// The `const` form of [`timeout`](Self::timeout), used by the macros.
+    /// The `const` form of [`timeout`](Self::timeout), which the macros' generated
+    /// code calls. Not public API.
     ///
     /// # Panics
     ///
     /// On `Some(Duration::ZERO)`, like [`timeout`](Self::timeout).
+    #[doc(hidden)]
     #[must_use]
     #[track_caller]
     pub const fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
@@ -250,8 +262,8 @@ impl RetryPolicy {
 
     /// Recomputes the derived fields; every setter of the backoff ends here.
     const fn derive(mut self) -> Self {
-        let initial = crate::clock::saturating_nanos(self.wait_initial);
-        let cap = crate::clock::saturating_nanos(self.wait_max);
+        let initial = crate::engine::saturating_nanos(self.wait_initial);
+        let cap = crate::engine::saturating_nanos(self.wait_max);
         self.integral_exp_base = integral(self.wait_exp_base);
         self.first_floor_nanos = if initial < cap { initial } else { cap };
         self.flat_floor = self.integral_exp_base == 1 || (self.integral_exp_base != 0 && initial >= cap);

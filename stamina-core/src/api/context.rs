@@ -4,11 +4,10 @@ use core::fmt;
 use core::fmt::Debug;
 use core::future::Future;
 
-use crate::CallableName;
-use crate::decision::IntoDecision;
-use crate::engine::{Site, run_async, run_sync};
-use crate::params::policy_setters;
-use crate::sleep::{DefaultSleeper, Sleeper};
+use crate::engine::{DefaultSleeper, Site, Sleeper, run_async, run_sync};
+use crate::instrumentation::CallableName;
+use crate::on::IntoDecision;
+use crate::policy::policy_setters;
 use crate::{Attempt, RetryPolicy};
 
 /// Starts a retry context for the predicate `on`: set parameters with the
@@ -18,7 +17,7 @@ use crate::{Attempt, RetryPolicy};
 ///
 /// ```
 /// use std::time::Duration;
-/// use stamina_core::retry_context;
+/// use stamina::retry_context;
 ///
 /// fn is_transient(error: &std::io::Error) -> bool {
 ///     error.kind() == std::io::ErrorKind::Interrupted

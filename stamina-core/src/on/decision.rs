@@ -10,7 +10,7 @@ use core::time::Duration;
 ///
 /// ```
 /// use std::time::Duration;
-/// use stamina_core::Decision;
+/// use stamina::Decision;
 ///
 /// #[derive(Debug)]
 /// enum ApiError { RateLimited { retry_after: Duration }, Unavailable, NotFound }

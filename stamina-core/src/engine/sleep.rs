@@ -18,7 +18,7 @@ use std::time::Instant;
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// use stamina_core::Sleeper;
+/// use stamina::Sleeper;
 ///
 /// #[derive(Debug, Clone, Copy)]
 /// struct ThreadSleeper; // a toy; use your runtime's timer in real code
@@ -49,8 +49,8 @@ pub trait Sleeper {
     /// default converts [`now`](Self::now); the built-in sleepers read the
     /// coarse clock directly, which is cheaper.
     #[doc(hidden)]
-    fn stamp(&self) -> crate::clock::Stamp {
-        crate::clock::Stamp::of(self.now())
+    fn stamp(&self) -> super::clock::Stamp {
+        super::clock::Stamp::of(self.now())
     }
 }
 
@@ -68,12 +68,12 @@ where
 
     #[inline]
     fn now(&self) -> Instant {
-        crate::clock::coarse_now()
+        super::clock::coarse_now()
     }
 
     #[inline]
-    fn stamp(&self) -> crate::clock::Stamp {
-        crate::clock::coarse_stamp()
+    fn stamp(&self) -> super::clock::Stamp {
+        super::clock::coarse_stamp()
     }
 }
 
@@ -101,15 +101,15 @@ impl Sleeper for TokioSleeper {
         #[cfg(feature = "test-util")]
         return tokio::time::Instant::now().into_std();
         #[cfg(not(feature = "test-util"))]
-        return crate::clock::coarse_now();
+        return super::clock::coarse_now();
     }
 
     #[inline]
-    fn stamp(&self) -> crate::clock::Stamp {
+    fn stamp(&self) -> super::clock::Stamp {
         #[cfg(feature = "test-util")]
-        return crate::clock::Stamp::of(self.now());
+        return super::clock::Stamp::of(self.now());
         #[cfg(not(feature = "test-util"))]
-        return crate::clock::coarse_stamp();
+        return super::clock::coarse_stamp();
     }
 }
 

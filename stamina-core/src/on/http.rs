@@ -23,8 +23,8 @@
 //! use std::time::Duration;
 //!
 //! use http::{HeaderMap, StatusCode};
-//! use stamina_core::http::RetryOnStatus;
-//! use stamina_core::{AsyncRetryingCaller, Decision};
+//! use stamina::http::RetryOnStatus;
+//! use stamina::{AsyncRetryingCaller, Decision};
 //!
 //! /// What can go wrong when talking to the API.
 //! #[derive(Debug)]
@@ -72,7 +72,7 @@ use std::time::SystemTime;
 use http::header::RETRY_AFTER;
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
 
-use crate::Decision;
+use super::Decision;
 
 /// Parses a `Retry-After` value into the wait it asks for, counted from `now`.
 ///
@@ -89,7 +89,7 @@ use crate::Decision;
 /// use std::time::{Duration, SystemTime};
 ///
 /// use http::HeaderValue;
-/// use stamina_core::http::parse_retry_after;
+/// use stamina::http::parse_retry_after;
 ///
 /// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_460); // 07:27:40
 /// let parse = |text: &'static str| parse_retry_after(&HeaderValue::from_static(text), now);
@@ -127,7 +127,7 @@ fn parse_delay_seconds(text: &str) -> Option<Duration> {
 /// use std::time::Duration;
 ///
 /// use http::{HeaderMap, HeaderValue, header::RETRY_AFTER};
-/// use stamina_core::http::retry_after;
+/// use stamina::http::retry_after;
 ///
 /// let mut headers = HeaderMap::new();
 /// assert_eq!(retry_after(&headers), None);
@@ -149,7 +149,7 @@ pub fn retry_after_at(headers: &HeaderMap, now: SystemTime) -> Option<Duration> 
 ///
 /// ```
 /// use http::StatusCode;
-/// use stamina_core::http::is_retryable_status;
+/// use stamina::http::is_retryable_status;
 ///
 /// assert!(is_retryable_status(StatusCode::SERVICE_UNAVAILABLE));
 /// assert!(is_retryable_status(StatusCode::TOO_MANY_REQUESTS));
@@ -173,8 +173,8 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
 /// use std::time::Duration;
 ///
 /// use http::{HeaderMap, HeaderValue, StatusCode, header::RETRY_AFTER};
-/// use stamina_core::Decision;
-/// use stamina_core::http::RetryOnStatus;
+/// use stamina::Decision;
+/// use stamina::http::RetryOnStatus;
 ///
 /// let mut hostile = HeaderMap::new();
 /// hostile.insert(RETRY_AFTER, HeaderValue::from_static("99999999"));
@@ -240,8 +240,8 @@ impl RetryOnStatus {
     ///
     /// ```
     /// use http::{Response, StatusCode};
-    /// use stamina_core::Decision;
-    /// use stamina_core::http::RetryOnStatus;
+    /// use stamina::Decision;
+    /// use stamina::http::RetryOnStatus;
     ///
     /// let response = Response::builder().status(StatusCode::SERVICE_UNAVAILABLE).body(()).unwrap();
     /// assert_eq!(RetryOnStatus::new().decide_response(&response), Decision::Retry);
@@ -256,9 +256,9 @@ impl RetryOnStatus {
 ///
 /// ```
 /// use http::{HeaderMap, StatusCode};
-/// use stamina_core::Decision;
+/// use stamina::Decision;
 ///
-/// assert_eq!(stamina_core::http::status_decision(StatusCode::FORBIDDEN, &HeaderMap::new()), Decision::NoRetry);
+/// assert_eq!(stamina::http::status_decision(StatusCode::FORBIDDEN, &HeaderMap::new()), Decision::NoRetry);
 /// ```
 pub fn status_decision(status: StatusCode, headers: &HeaderMap) -> Decision {
     RetryOnStatus::new().decide(status, headers)

@@ -1,4 +1,4 @@
-//! The builder methods shared by every type that carries a [`RetryPolicy`].
+//! The builder methods shared by every type that carries a [`RetryPolicy`](crate::RetryPolicy).
 
 /// Generates `attempts`, `timeout` and the `wait_*` builder methods, delegating
 /// to the type's `policy` field, so that the callers and `retry_context` take

@@ -111,7 +111,7 @@ pub(crate) fn chain_contains<L: ErrorTypeList>(error: &(dyn Error + 'static)) ->
 ///
 /// ```
 /// use std::error::Error;
-/// use stamina_core::error_types;
+/// use stamina::error_types;
 ///
 /// type BoxError = Box<dyn Error + Send + Sync>;
 /// let on = error_types::<(std::io::Error, std::num::ParseIntError), BoxError>();
@@ -130,7 +130,7 @@ pub fn error_types<L: ErrorTypeList, E: ErrorChain + ?Sized>()
 /// Shorthand for [`error_types::<(T,), E>()`](error_types).
 ///
 /// ```
-/// use stamina_core::error_type;
+/// use stamina::error_type;
 ///
 /// let on = error_type::<std::io::Error, Box<dyn std::error::Error + Send + Sync>>();
 /// assert!(on(&std::io::Error::other("reset").into()));

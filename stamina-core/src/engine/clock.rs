@@ -69,13 +69,15 @@ pub struct Stamp(i64);
 static STAMP_BASE: OnceLock<Instant> = OnceLock::new();
 
 impl Stamp {
-    /// How many of the lowest values are markers rather than readings.
-    const MARKERS: i64 = 4;
+    /// How many of the lowest values no reading takes: readings are clamped
+    /// above them.
+    const RESERVED: i64 = 4;
 
-    /// A marker that is not a reading: `n` in `0..4`. The retry state stores
-    /// its mode in markers, so that the mode and the start share 8 bytes.
-    pub(crate) const fn marker(n: i64) -> Self {
-        assert!(n >= 0 && n < Self::MARKERS);
+    /// A value that is not a reading: `n` in `0..4`. The retry state stores
+    /// its mode in them (see `engine::start`), so that the mode and the start
+    /// share 8 bytes.
+    pub(crate) const fn reserved(n: i64) -> Self {
+        assert!(n >= 0 && n < Self::RESERVED);
         Self(i64::MIN + n)
     }
 
@@ -87,12 +89,12 @@ impl Stamp {
 
     /// The stamp of `at`.
     pub fn of(at: Instant) -> Self {
-        Self(Self::offset(at).max(i64::MIN + Self::MARKERS))
+        Self(Self::offset(at).max(i64::MIN + Self::RESERVED))
     }
 
-    /// Whether this is a marker rather than a reading.
-    pub(crate) fn is_marker(self) -> bool {
-        self.0 < i64::MIN + Self::MARKERS
+    /// Whether this is a reserved value rather than a reading.
+    pub(crate) fn is_reserved(self) -> bool {
+        self.0 < i64::MIN + Self::RESERVED
     }
 
     /// The time from this stamp to `later`, zero if `later` is earlier.
@@ -108,7 +110,7 @@ impl Stamp {
 #[cfg(feature = "coarse-clock")]
 #[inline]
 pub(crate) fn coarse_stamp() -> Stamp {
-    Stamp(i64::try_from(coarse_nanos()).unwrap_or(i64::MAX).max(i64::MIN + Stamp::MARKERS))
+    Stamp(i64::try_from(coarse_nanos()).unwrap_or(i64::MAX).max(i64::MIN + Stamp::RESERVED))
 }
 
 /// A duration in whole nanoseconds, saturating at `u64::MAX` (584 years),
@@ -136,8 +138,8 @@ mod tests {
             Duration::from_secs(3600) + Duration::from_millis(5)
         );
         assert_eq!(Stamp::of(later).elapsed_to(Stamp::of(now)), Duration::ZERO);
-        assert!(!Stamp::of(earlier).is_marker());
-        assert!(Stamp::marker(3).is_marker());
+        assert!(!Stamp::of(earlier).is_reserved());
+        assert!(Stamp::reserved(3).is_reserved());
     }
 
     #[test]

@@ -1,0 +1,10 @@
+//! The ways to retry without the macros: reusable callers, sync and async,
+//! and `retry_context`, whose blocks see each [`Attempt`].
+
+mod attempt;
+mod callers;
+mod context;
+
+pub use attempt::Attempt;
+pub use callers::{AsyncRetryingCaller, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryingCaller};
+pub use context::{RetryContext, retry_context};

@@ -1,0 +1,109 @@
+//! The drivers: the loops that run attempts and hand each outcome to
+//! [`RetryState::settle`](super::RetryState::settle). The callers and
+//! `retry_context` use them; the macros emit the same loop inline (see the
+//! module documentation of [`engine`](super) for why).
+
+use core::fmt::Debug;
+use core::future::Future;
+
+use super::sleep::Sleeper;
+use super::{RetryState, Settled, Site};
+use crate::Attempt;
+use crate::RetryPolicy;
+use crate::instrumentation::NoErrorView;
+use crate::on::IntoDecision;
+
+/// What the drivers hand each attempt: an [`Attempt`] for blocks, nothing for
+/// callers, whose operations do not take one, so that they do not pay for
+/// computing it.
+#[doc(hidden)]
+pub trait AttemptArg {
+    /// The argument for the attempt `state` is about to run.
+    fn for_attempt(state: &RetryState, policy: &RetryPolicy) -> Self;
+}
+
+impl AttemptArg for Attempt {
+    #[inline]
+    fn for_attempt(state: &RetryState, policy: &RetryPolicy) -> Self {
+        state.attempt(policy)
+    }
+}
+
+impl AttemptArg for () {
+    #[inline]
+    fn for_attempt(_: &RetryState, _: &RetryPolicy) -> Self {}
+}
+
+/// Retries the sync operation `op` at `site`. `on` is taken by value, as
+/// [`run_async`] takes it (a reference to a predicate is one too).
+#[doc(hidden)]
+#[inline]
+pub fn run_sync<T, E, P, D, A, F>(site: Site<'_>, on: P, mut op: F) -> Result<T, E>
+where
+    E: Debug,
+    P: Fn(&E) -> D,
+    D: IntoDecision,
+    A: AttemptArg,
+    F: FnMut(A) -> Result<T, E>,
+{
+    let mut state = RetryState::new(site.policy, super::clock::coarse_stamp);
+    loop {
+        let outcome = op(A::for_attempt(&state, site.policy));
+        match state.settle(site, outcome, &on, super::clock::coarse_stamp, NoErrorView) {
+            Settled::Done(result) => return result,
+            Settled::Wait(pause) => pause.sleep_sync(),
+        }
+    }
+}
+
+/// Retries the async operation `op` at `site`, sleeping on `sleeper`.
+///
+/// `on` is taken by value, so that the callers can return this future as their
+/// own instead of wrapping it in another one that would hold their arguments
+/// a second time. It is a plain fn returning an `async move` block, not an
+/// `async fn`: an `async fn` moves its arguments into locals on its first poll
+/// (a second copy in its state), a block uses what it captured in place.
+#[doc(hidden)]
+#[inline]
+#[allow(clippy::manual_async_fn)] // on purpose, see above
+pub fn run_async<T, E, P, D, A, F, Fut, S>(
+    site: Site<'_>,
+    on: P,
+    sleeper: &S,
+    mut op: F,
+) -> impl Future<Output = Result<T, E>>
+where
+    E: Debug,
+    P: Fn(&E) -> D,
+    D: IntoDecision,
+    A: AttemptArg,
+    F: FnMut(A) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    S: Sleeper,
+{
+    async move {
+        let mut state = RetryState::new(site.policy, || sleeper.stamp());
+        loop {
+            // Pinned where it is built: the call writes the attempt's future
+            // into this future's state, and the await holds only a pointer to
+            // it (measured: moving a just-built future into the await's slot
+            // stalls on store forwarding, about 8 ns). The block drops it as
+            // soon as it is done, before the hooks and the wait, as a plain
+            // `.await` would: what it holds (a connection, a permit) is not
+            // kept through the backoff.
+            let outcome = {
+                let attempt = core::pin::pin!(op(A::for_attempt(&state, site.policy)));
+                attempt.await
+            };
+            // The match ends before the wait: its temporaries are not kept
+            // alive (and stored in this future) while it sleeps.
+            let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), NoErrorView) {
+                Settled::Done(result) => return result,
+                Settled::Wait(pause) => pause,
+            };
+            if let Some(sleeping) = pause.sleep_async(sleeper) {
+                sleeping.await;
+            }
+        }
+    }
+}
