@@ -135,8 +135,10 @@ pub use crate::instrumentation::{ErrorView, NoErrorView};
 ///
 /// Method lookup on the receiver `&&ErrorViewProbe<E>` first finds
 /// [`ViaError`] (implemented for `&ErrorViewProbe<E>`, taking `&self`) when
-/// `E: Error + 'static`, and only otherwise autorefs once more and finds
-/// [`ViaDebug`] (implemented for `&&ErrorViewProbe<E>`). Where `E` is a generic parameter, the fallback
+/// `E: Error + 'static`, or [`ViaErrorChain`] (implemented for
+/// `&&ErrorViewProbe<E>`, taking `self`) when `E` is a type-erased error, and
+/// only otherwise autorefs once more and finds [`ViaDebug`] (implemented for
+/// `&&ErrorViewProbe<E>`, taking `&self`). Where `E` is a generic parameter, the fallback
 /// is picked.
 pub struct ErrorViewProbe<E: ?Sized>(core::marker::PhantomData<fn(&E)>);
 
@@ -194,6 +196,23 @@ impl<E: std::error::Error + 'static> ViaError<E> for &ErrorViewProbe<E> {
     #[inline]
     fn error_view(&self) -> ErrorViewFn<E> {
         |error| Some(error)
+    }
+}
+
+/// The middle case of [`ErrorViewProbe`]: `E` is a type-erased error
+/// (`anyhow::Error`, `Box<dyn Error>`), which is not an `Error` itself but
+/// holds one. Implemented for `&&ErrorViewProbe<E>` taking `self` by value, so
+/// that it is found at the same step as [`ViaError`] (the two never both
+/// apply) and before [`ViaDebug`].
+pub trait ViaErrorChain<E> {
+    /// The view that shows the erased error as `&dyn Error`.
+    fn error_view(self) -> ErrorViewFn<E>;
+}
+
+impl<E: crate::ErrorChain> ViaErrorChain<E> for &&ErrorViewProbe<E> {
+    #[inline]
+    fn error_view(self) -> ErrorViewFn<E> {
+        |error| Some(error.outermost())
     }
 }
 

@@ -119,7 +119,7 @@ fn generate(params: &Params, closure: &ExprClosure, attempt_pat: &TokenStream) -
                 || #private::predicate_for_outcome(&#outcome_var, #on),
             );
             let #view_var = {
-                use #private::{ViaDebug as _, ViaError as _};
+                use #private::{ViaDebug as _, ViaError as _, ViaErrorChain as _};
                 (&&#private::ErrorViewProbe::of(&#outcome_var)).error_view()
             };
         },

@@ -325,7 +325,7 @@ fn generate(params: &Params, mut function: ItemFn) -> TokenStream {
     };
     let error_view = quote! {
         {
-            use #private::{ViaDebug as _, ViaError as _};
+            use #private::{ViaDebug as _, ViaError as _, ViaErrorChain as _};
             (&&#probe).error_view()
         }
     };

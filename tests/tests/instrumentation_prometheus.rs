@@ -171,3 +171,36 @@ fn the_default_hooks_include_prometheus_first() {
     );
     assert_eq!(get_prometheus_counter().get_or_create(&labels).get(), before + 1);
 }
+
+/// Registering twice into one registry, before or after a sample exists, or
+/// into a prefixed sub-registry, exposes each family once.
+#[test]
+fn registering_twice_exposes_each_family_once() {
+    let _isolated = isolated();
+    set_on_retry_hooks((PrometheusHook::new(),));
+    let mut registry = Registry::default();
+    register_prometheus_metrics(&mut registry);
+    register_prometheus_metrics(&mut registry);
+    assert!(
+        RetryingCaller::new()
+            .attempts(2)
+            .wait_max(Duration::ZERO)
+            .call(always, || Err::<(), _>(Transient(1)))
+            .is_err()
+    );
+    register_prometheus_metrics(&mut registry);
+    let prefixed = registry.sub_registry_with_prefix("myapp");
+    register_prometheus_metrics(prefixed);
+    register_prometheus_metrics(prefixed);
+
+    let mut text = String::new();
+    encode(&mut text, &registry).unwrap();
+    for family in ["stamina_retries", "stamina_gave_up", "stamina_succeeded_after_retries"] {
+        for name in [family.to_owned(), format!("myapp_{family}")] {
+            let described = text.lines().filter(|line| *line == format!("# TYPE {name} counter")).count();
+            assert_eq!(described, 1, "{name} in\n{text}");
+        }
+    }
+    let retries_samples = text.lines().filter(|line| line.starts_with("stamina_retries_total{")).count();
+    assert_eq!(retries_samples, 1, "{text}");
+}

@@ -23,7 +23,9 @@ pub struct RetryDetails<'a> {
     pub wait_for: Duration,
     /// The sum of the earlier planned waits of this loop (planned, not measured).
     pub waited_so_far: Duration,
-    /// The error that caused the retry, as its `Debug` form.
+    /// The error that caused the retry, as its `Debug` form. Logs should show
+    /// [`error_summary`](Self::error_summary) instead: `Debug` forms carry what
+    /// `Display` leaves out (headers, tokens, backtraces).
     pub caused_by: &'a dyn Debug,
     /// The same error as a `std::error::Error`, when the code that started the
     /// loop could tell that it is one (see the module documentation); `None`
@@ -41,9 +43,25 @@ impl Debug for RetryDetails<'_> {
             .field("retry_num", &self.retry_num)
             .field("wait_for", &self.wait_for)
             .field("waited_so_far", &self.waited_so_far)
-            .field("caused_by", &self.caused_by)
+            .field("caused_by", &format_args!("{}", self.error_summary()))
             .field("error_type", &self.error_type)
             .finish_non_exhaustive()
+    }
+}
+
+impl<'a> RetryDetails<'a> {
+    /// The error as the built-in sinks log it; see [`ErrorSummary`].
+    ///
+    /// ```
+    /// use stamina::instrumentation::{RetryDetails, set_on_retry_hooks};
+    ///
+    /// set_on_retry_hooks((|details: &RetryDetails<'_>| {
+    ///     eprintln!("{} failed: {}", details.name, details.error_summary());
+    /// },));
+    /// # set_on_retry_hooks(None);
+    /// ```
+    pub fn error_summary(&self) -> ErrorSummary<'a> {
+        ErrorSummary { caused_by: self.caused_by, error: self.error }
     }
 }
 
@@ -103,7 +121,9 @@ pub struct GiveUpDetails<'a> {
     pub attempts: u32,
     /// The sum of the planned waits.
     pub waited: Duration,
-    /// The error that is returned, as its `Debug` form.
+    /// The error that is returned, as its `Debug` form. Logs should show
+    /// [`error_summary`](Self::error_summary) instead, as for
+    /// [`RetryDetails::caused_by`].
     pub caused_by: &'a dyn Debug,
     /// The same error as a `std::error::Error`, when known (as in
     /// [`RetryDetails::error`]).
@@ -119,9 +139,147 @@ impl Debug for GiveUpDetails<'_> {
             .field("reason", &self.reason)
             .field("attempts", &self.attempts)
             .field("waited", &self.waited)
-            .field("caused_by", &self.caused_by)
+            .field("caused_by", &format_args!("{}", self.error_summary()))
             .field("error_type", &self.error_type)
             .finish_non_exhaustive()
+    }
+}
+
+impl<'a> GiveUpDetails<'a> {
+    /// The error as the built-in sinks log it; see [`ErrorSummary`].
+    ///
+    /// ```
+    /// use stamina::instrumentation::{GiveUpDetails, give_up_hook, set_on_retry_hooks};
+    ///
+    /// set_on_retry_hooks((give_up_hook(|details: &GiveUpDetails<'_>| {
+    ///     eprintln!("{} gave up ({}): {}", details.name, details.reason, details.error_summary());
+    /// }),));
+    /// # set_on_retry_hooks(None);
+    /// ```
+    pub fn error_summary(&self) -> ErrorSummary<'a> {
+        ErrorSummary { caused_by: self.caused_by, error: self.error }
+    }
+}
+
+/// An error as the built-in sinks log it (`caused_by`): for a
+/// `std::error::Error` (or an `anyhow::Error`, a `Box<dyn Error>`), its
+/// `Display` followed by each `source()`'s, separated by `": "` (what
+/// `anyhow` prints for `{:#}`); for any other error, its `Debug` form. At most
+/// [`MAX_ERROR_SUMMARY_BYTES`] bytes of it: a longer summary is cut at a
+/// character boundary and ends in `…`.
+///
+/// A `Debug` form shows what `Display` leaves out: a derived `Debug` of an HTTP
+/// client's error can hold the request's headers (tokens, cookies), and an
+/// `anyhow::Error`'s holds its backtrace. So an error that can be shown by
+/// `Display` is never logged by `Debug`.
+///
+/// Which one a loop can show depends on who started it: the macros know the
+/// concrete error type and pick `Display` for errors; the callers and
+/// [`retry_context`](crate::retry_context) are generic over any `E: Debug`
+/// and cannot tell, so they log the (capped) `Debug` form. Give an error type
+/// whose `Debug` may carry secrets a `Debug` that hides them, or retry it with
+/// the macros.
+///
+/// ```
+/// use std::fmt;
+/// use stamina::instrumentation::{ErrorSummary, MAX_ERROR_SUMMARY_BYTES};
+///
+/// #[derive(Debug)]
+/// struct Timeout;
+/// impl fmt::Display for Timeout {
+///     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str("timed out") }
+/// }
+/// impl std::error::Error for Timeout {}
+///
+/// #[derive(Debug)]
+/// struct Request { authorization: &'static str, cause: Timeout }
+/// impl fmt::Display for Request {
+///     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str("request failed") }
+/// }
+/// impl std::error::Error for Request {
+///     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> { Some(&self.cause) }
+/// }
+///
+/// let error = Request { authorization: "Bearer secret", cause: Timeout };
+/// let summary = ErrorSummary::new(&error, Some(&error)).to_string();
+/// assert_eq!(summary, "request failed: timed out");
+///
+/// let long = "x".repeat(10_000);
+/// let summary = ErrorSummary::new(&long, None).to_string();
+/// assert_eq!(summary.len(), MAX_ERROR_SUMMARY_BYTES + "…".len());
+/// ```
+#[derive(Clone, Copy)]
+pub struct ErrorSummary<'a> {
+    caused_by: &'a dyn Debug,
+    error: Option<&'a (dyn Error + 'static)>,
+}
+
+/// The most bytes of an error that one log event carries, before the `…` that
+/// marks a cut. See [`ErrorSummary`].
+pub const MAX_ERROR_SUMMARY_BYTES: usize = 512;
+
+/// How many `source()`s a summary follows at most: a chain that loops back on
+/// itself still ends.
+const MAX_SOURCES: usize = 16;
+
+impl<'a> ErrorSummary<'a> {
+    /// The summary of `caused_by`, shown through `error` when it is the same
+    /// error as a `std::error::Error`.
+    pub fn new(caused_by: &'a dyn Debug, error: Option<&'a (dyn Error + 'static)>) -> Self {
+        Self { caused_by, error }
+    }
+}
+
+impl fmt::Display for ErrorSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        let mut out = Capped { out: f, left: MAX_ERROR_SUMMARY_BYTES, cut: false };
+        match self.error {
+            Some(error) => {
+                write!(out, "{error}")?;
+                let mut source = error.source();
+                for _ in 0..MAX_SOURCES {
+                    let Some(cause) = source else { break };
+                    write!(out, ": {cause}")?;
+                    source = cause.source();
+                }
+            }
+            None => write!(out, "{:?}", self.caused_by)?,
+        }
+        Ok(())
+    }
+}
+
+impl Debug for ErrorSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", format_args!("{self}"))
+    }
+}
+
+/// Writes at most `left` bytes through to `out`, then `…` once.
+struct Capped<'a, 'f> {
+    out: &'a mut fmt::Formatter<'f>,
+    left: usize,
+    cut: bool,
+}
+
+impl fmt::Write for Capped<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        if self.cut {
+            return Ok(());
+        }
+        if text.len() <= self.left {
+            self.left -= text.len();
+            return self.out.write_str(text);
+        }
+        let mut end = self.left;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.cut = true;
+        self.left = 0;
+        self.out.write_str(&text[..end])?;
+        self.out.write_str("…")
     }
 }
 

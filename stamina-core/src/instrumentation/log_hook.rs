@@ -9,7 +9,8 @@ use super::hook::RetryHook;
 /// Logs a record through the `log` crate, target `stamina`, for every scheduled
 /// retry and at the end of every loop that retried or gave up: the same
 /// messages, levels and fields as [`TracingHook`](super::TracingHook), the
-/// fields as the record's key-values (`caused_by` captured by `Debug`).
+/// fields as the record's key-values (`caused_by` is the
+/// [`ErrorSummary`](super::ErrorSummary), captured by `Display`).
 ///
 /// Loggers that print key-values (e.g. `env_logger` with its `kv` feature)
 /// show them after the message; others show the message only.
@@ -39,7 +40,7 @@ impl RetryHook for LogHook {
             callable = details.name,
             retry_num = details.retry_num,
             error_type = details.error_type,
-            caused_by:? = details.caused_by,
+            caused_by:% = details.error_summary(),
             wait_for = rounded_secs(details.wait_for),
             waited_so_far = rounded_secs(details.waited_so_far);
             "stamina.retry_scheduled"
@@ -71,7 +72,7 @@ impl RetryHook for LogHook {
             reason = details.reason.as_str(),
             attempts = details.attempts,
             error_type = details.error_type,
-            caused_by:? = details.caused_by,
+            caused_by:% = details.error_summary(),
             waited = rounded_secs(details.waited);
             "stamina.gave_up"
         );

@@ -42,9 +42,13 @@
 //! The retry loop is generic over any `E: Debug`, so every hook gets the error
 //! as `caused_by: &dyn Debug` and its type name as `error_type`. The `error`
 //! field holds the same error as `&dyn std::error::Error` when the code that
-//! started the loop knew its concrete type implements `Error` (the macros can
-//! tell; the callers and `retry_context`, being generic, cannot and leave it
-//! `None`).
+//! started the loop knew its concrete type implements `Error`, or is an
+//! `anyhow::Error` or a `Box<dyn Error>` (the macros can tell; the callers and
+//! `retry_context`, being generic, cannot and leave it `None`).
+//!
+//! What is logged is the [`ErrorSummary`]: `Display` and the `source()` chain
+//! when `error` is there, `Debug` otherwise, capped at
+//! [`MAX_ERROR_SUMMARY_BYTES`]. Metric labels carry the `error_type` only.
 //!
 //! # Defaults
 //!
@@ -107,7 +111,9 @@ mod registry;
 #[cfg(feature = "tracing")]
 mod tracing_hook;
 
-pub use details::{GiveUpDetails, GiveUpReason, RetryDetails, SuccessDetails};
+pub use details::{
+    ErrorSummary, GiveUpDetails, GiveUpReason, MAX_ERROR_SUMMARY_BYTES, RetryDetails, SuccessDetails,
+};
 #[doc(hidden)]
 pub use error_view::{ErrorView, NoErrorView};
 #[doc(hidden)]

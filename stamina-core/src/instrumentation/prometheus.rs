@@ -2,7 +2,8 @@
 
 use std::sync::LazyLock;
 
-use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::registry::Registry;
@@ -76,9 +77,14 @@ pub fn get_prometheus_succeeded_counter() -> Family<SucceededLabels, Counter> {
 
 /// Registers stamina's counters into `registry`: `stamina_retries` (samples
 /// `stamina_retries_total`), `stamina_gave_up` and
-/// `stamina_succeeded_after_retries`. Register them once per registry. As
-/// usual with `prometheus-client` families, a counter shows in the exposition
-/// once it has a sample.
+/// `stamina_succeeded_after_retries`. Each is described (`# HELP`, `# TYPE`)
+/// from the start, and has samples once it has counted something.
+///
+/// Idempotent: registering into a registry that already has stamina's
+/// counters changes nothing (a `prometheus-client` registry would otherwise
+/// expose every family twice). `prometheus-client` offers no lookup, so this
+/// renders the registry once to see what it holds: call it at start-up, not
+/// per request.
 ///
 /// ```
 /// use std::time::Duration;
@@ -102,18 +108,56 @@ pub fn get_prometheus_succeeded_counter() -> Family<SucceededLabels, Counter> {
 /// # set_on_retry_hooks(None);
 /// ```
 pub fn register_prometheus_metrics(registry: &mut Registry) {
-    // `prometheus-client` ends help texts with a period itself.
-    registry.register("stamina_retries", "Total number of retries", FAMILIES.retries.clone());
-    registry.register(
-        "stamina_gave_up",
-        "Total number of retry loops that gave up and returned an error",
-        FAMILIES.gave_up.clone(),
-    );
-    registry.register(
-        "stamina_succeeded_after_retries",
-        "Total number of retry loops that succeeded after at least one retry",
-        FAMILIES.succeeded.clone(),
-    );
+    if holds_stamina_counters(registry) {
+        return;
+    }
+    registry.register_collector(Box::new(StaminaCounters));
+}
+
+/// The three process-wide families, as one collector: it describes every
+/// family on each scrape, also before its first sample (as Python's
+/// `prometheus_client` does), which is what lets
+/// [`register_prometheus_metrics`] see that a registry has them.
+#[derive(Debug)]
+struct StaminaCounters;
+
+impl Collector for StaminaCounters {
+    fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), core::fmt::Error> {
+        // Help texts end in a period, as `Registry::register` writes them.
+        let families: [(&str, &str, &dyn EncodeMetric); 3] = [
+            ("stamina_retries", "Total number of retries.", &FAMILIES.retries),
+            (
+                "stamina_gave_up",
+                "Total number of retry loops that gave up and returned an error.",
+                &FAMILIES.gave_up,
+            ),
+            (
+                "stamina_succeeded_after_retries",
+                "Total number of retry loops that succeeded after at least one retry.",
+                &FAMILIES.succeeded,
+            ),
+        ];
+        for (name, help, family) in families {
+            family.encode(encoder.encode_descriptor(name, help, None, family.metric_type())?)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether `registry` has stamina's counters already: [`StaminaCounters`]
+/// describes them on every scrape.
+fn holds_stamina_counters(registry: &Registry) -> bool {
+    let mut exposition = String::new();
+    // Writing into a `String` cannot fail; an encoding error means no answer,
+    // and registering then is the safer guess.
+    if prometheus_client::encoding::text::encode(&mut exposition, registry).is_err() {
+        return false;
+    }
+    exposition.lines().any(|line| {
+        line.strip_prefix("# TYPE ")
+            .and_then(|rest| rest.strip_suffix(" counter"))
+            .is_some_and(|name| name == "stamina_retries" || name.ends_with("_stamina_retries"))
+    })
 }
 
 /// Counts retries and outcomes in the process-wide Prometheus counters

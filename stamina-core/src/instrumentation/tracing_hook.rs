@@ -14,7 +14,9 @@ use super::hook::RetryHook;
 /// | `stamina.gave_up` | WARN (attempts exhausted, timeout); INFO (`not_retryable` after a retry); DEBUG (`not_retryable` on the first attempt) | `callable`, `reason`, `attempts`, `error_type`, `caused_by`, `waited` |
 ///
 /// Durations are seconds as `f64`, rounded to two decimals as in Python
-/// stamina; `caused_by` is the error's `Debug` form.
+/// stamina; `caused_by` is the error's [`ErrorSummary`](super::ErrorSummary):
+/// its `Display` and sources when it is an `Error`, at most
+/// [`MAX_ERROR_SUMMARY_BYTES`](super::MAX_ERROR_SUMMARY_BYTES) bytes.
 ///
 /// ```
 /// use stamina::instrumentation::{TracingHook, set_on_retry_hooks};
@@ -40,7 +42,7 @@ impl RetryHook for TracingHook {
             callable = details.name,
             retry_num = details.retry_num,
             error_type = details.error_type,
-            caused_by = ?details.caused_by,
+            caused_by = %details.error_summary(),
             wait_for = rounded_secs(details.wait_for),
             waited_so_far = rounded_secs(details.waited_so_far),
             "stamina.retry_scheduled"
@@ -67,7 +69,7 @@ impl RetryHook for TracingHook {
                     reason = details.reason.as_str(),
                     attempts = details.attempts,
                     error_type = details.error_type,
-                    caused_by = ?details.caused_by,
+                    caused_by = %details.error_summary(),
                     waited = rounded_secs(details.waited),
                     "stamina.gave_up"
                 )
