@@ -227,3 +227,59 @@ async fn real_waits_are_recorded_as_planned_and_slept() {
         "{outcome:?}"
     );
 }
+
+/// Callers and `retry_context` report `<context block>`, or the name given to
+/// them, to hooks and recorders alike.
+#[tokio::test]
+async fn callers_and_contexts_report_their_names() {
+    let recorder = Recorder::new();
+    let _recording = recorder.thread_scope();
+    let fail_once = |calls: &mut u32| if *calls == 0 { Err(ApiError::Unavailable) } else { Ok(()) };
+
+    let mut calls = 0;
+    let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO);
+    assert_eq!(caller.get_name(), "<context block>");
+    let _ = caller.name("sync_caller").on(decide).call(|| {
+        let result = fail_once(&mut calls);
+        calls += 1;
+        result
+    });
+    let mut calls = 0;
+    let _ = stamina::retry_context(decide).name("sync_context").wait_max(Duration::ZERO).call(|_| {
+        let result = fail_once(&mut calls);
+        calls += 1;
+        result
+    });
+    let calls = AtomicU32::new(0);
+    let fail_once_async = || async {
+        if calls.fetch_add(1, Ordering::Relaxed) == 0 { Err(ApiError::Unavailable) } else { Ok(()) }
+    };
+    let _ = stamina::AsyncRetryingCaller::new()
+        .name("async_caller")
+        .wait_max(Duration::ZERO)
+        .call(decide, fail_once_async)
+        .await;
+    calls.store(0, Ordering::Relaxed);
+    let _ = stamina::retry_context(decide)
+        .name("async_context")
+        .wait_max(Duration::ZERO)
+        .call_async(|_| fail_once_async())
+        .await;
+    let _ = caller.call(decide, || Ok::<_, ApiError>(()));
+
+    let names: Vec<_> = recorder.attempts().into_iter().map(|record| record.name).collect();
+    assert_eq!(
+        names,
+        [
+            "sync_caller",
+            "sync_caller",
+            "sync_context",
+            "sync_context",
+            "async_caller",
+            "async_caller",
+            "async_context",
+            "async_context",
+            "<context block>"
+        ]
+    );
+}

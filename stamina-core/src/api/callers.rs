@@ -38,19 +38,20 @@ use crate::policy::policy_setters;
 #[derive(Clone, Copy, Default, PartialEq)]
 pub struct RetryingCaller {
     policy: RetryPolicy,
+    name: CallableName,
 }
 
 impl RetryingCaller {
     /// A caller with stamina's defaults.
     pub const fn new() -> Self {
-        Self { policy: RetryPolicy::new() }
+        Self { policy: RetryPolicy::new(), name: CallableName::CONTEXT_BLOCK }
     }
 
     policy_setters!();
 
     /// Calls `op` until it succeeds, `on` rejects its error, or a limit is
-    /// reached; returns the last result unchanged. Hooks see the name
-    /// `<context block>`.
+    /// reached; returns the last result unchanged. Hooks see the caller's
+    /// [`name`](Self::name), `<context block>` by default.
     #[inline]
     pub fn call<T, E, P, D, F>(&self, on: P, mut op: F) -> Result<T, E>
     where
@@ -59,7 +60,7 @@ impl RetryingCaller {
         D: IntoDecision,
         F: FnMut() -> Result<T, E>,
     {
-        run_sync(Site { policy: &self.policy, name: &CallableName::CONTEXT_BLOCK }, on, |()| op())
+        run_sync(Site { policy: &self.policy, name: &self.name }, on, |()| op())
     }
 
     /// Binds the predicate `on`, for calls with [`BoundRetryingCaller::call`].
@@ -70,7 +71,7 @@ impl RetryingCaller {
 
 impl Debug for RetryingCaller {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("RetryingCaller").field(&self.policy).finish()
+        f.debug_struct("RetryingCaller").field("name", &self.name).field("policy", &self.policy).finish()
     }
 }
 
@@ -137,13 +138,18 @@ impl<P> Debug for BoundRetryingCaller<P> {
 #[derive(Clone, Copy, Default, PartialEq)]
 pub struct AsyncRetryingCaller<S = DefaultSleeper> {
     policy: RetryPolicy,
+    name: CallableName,
     sleeper: S,
 }
 
 impl AsyncRetryingCaller {
     /// A caller with stamina's defaults and the default sleeper.
     pub fn new() -> Self {
-        Self { policy: RetryPolicy::new(), sleeper: DefaultSleeper::default() }
+        Self {
+            policy: RetryPolicy::new(),
+            name: CallableName::CONTEXT_BLOCK,
+            sleeper: DefaultSleeper::default(),
+        }
     }
 }
 
@@ -153,12 +159,12 @@ impl<S> AsyncRetryingCaller<S> {
     /// Waits with `sleeper` instead, and measures the timeout on its clock.
     #[must_use]
     pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> AsyncRetryingCaller<S2> {
-        AsyncRetryingCaller { policy: self.policy, sleeper }
+        AsyncRetryingCaller { policy: self.policy, name: self.name, sleeper }
     }
 
     /// Calls `op` and awaits its future until it succeeds, `on` rejects its
     /// error, or a limit is reached; returns the last result unchanged. Hooks
-    /// see the name `<context block>`.
+    /// see the caller's [`name`](Self::name), `<context block>` by default.
     // Not an `async fn`: the loop's own future is returned, not one more
     // future around it that would hold `on` and `op` a second time.
     #[inline]
@@ -171,12 +177,7 @@ impl<S> AsyncRetryingCaller<S> {
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
     {
-        run_async(
-            Site { policy: &self.policy, name: &CallableName::CONTEXT_BLOCK },
-            on,
-            &self.sleeper,
-            move |()| op(),
-        )
+        run_async(Site { policy: &self.policy, name: &self.name }, on, &self.sleeper, move |()| op())
     }
 
     /// Binds the predicate `on`, for calls with [`BoundAsyncRetryingCaller::call`].
@@ -191,6 +192,7 @@ impl<S> AsyncRetryingCaller<S> {
 impl<S> Debug for AsyncRetryingCaller<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncRetryingCaller")
+            .field("name", &self.name)
             .field("policy", &self.policy)
             .field("sleeper", &core::any::type_name::<S>())
             .finish()

@@ -37,7 +37,12 @@ use crate::{Attempt, RetryPolicy};
 /// assert_eq!(text, "done on attempt 2");
 /// ```
 pub fn retry_context<P>(on: P) -> RetryContext<P> {
-    RetryContext { policy: RetryPolicy::new(), on, sleeper: DefaultSleeper::default() }
+    RetryContext {
+        policy: RetryPolicy::new(),
+        name: CallableName::CONTEXT_BLOCK,
+        on,
+        sleeper: DefaultSleeper::default(),
+    }
 }
 
 /// A retry configuration with its predicate, ready to run blocks. Made by
@@ -45,6 +50,7 @@ pub fn retry_context<P>(on: P) -> RetryContext<P> {
 #[derive(Clone, Copy)]
 pub struct RetryContext<P, S = DefaultSleeper> {
     policy: RetryPolicy,
+    name: CallableName,
     on: P,
     sleeper: S,
 }
@@ -55,7 +61,7 @@ impl<P, S> RetryContext<P, S> {
     /// Waits with `sleeper` in [`call_async`](Self::call_async).
     #[must_use]
     pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> RetryContext<P, S2> {
-        RetryContext { policy: self.policy, on: self.on, sleeper }
+        RetryContext { policy: self.policy, name: self.name, on: self.on, sleeper }
     }
 
     /// Runs `block` once per attempt until it succeeds, `on` rejects its error,
@@ -68,7 +74,7 @@ impl<P, S> RetryContext<P, S> {
         D: IntoDecision,
         F: FnMut(Attempt) -> Result<T, E>,
     {
-        run_sync(Site { policy: &self.policy, name: &CallableName::CONTEXT_BLOCK }, &self.on, block)
+        run_sync(Site { policy: &self.policy, name: &self.name }, &self.on, block)
     }
 
     /// Calls `block` and awaits its future once per attempt, like
@@ -83,12 +89,7 @@ impl<P, S> RetryContext<P, S> {
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
     {
-        run_async(
-            Site { policy: &self.policy, name: &CallableName::CONTEXT_BLOCK },
-            &self.on,
-            &self.sleeper,
-            block,
-        )
+        run_async(Site { policy: &self.policy, name: &self.name }, &self.on, &self.sleeper, block)
     }
 }
 
@@ -96,6 +97,7 @@ impl<P, S> Debug for RetryContext<P, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RetryContext")
             .field("on", &core::any::type_name::<P>())
+            .field("name", &self.name)
             .field("policy", &self.policy)
             .finish_non_exhaustive()
     }

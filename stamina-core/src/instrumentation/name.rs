@@ -28,6 +28,11 @@ impl CallableName {
     /// The name of callers and `retry_context` blocks, as in Python stamina.
     pub const CONTEXT_BLOCK: Self = Self::new("<context block>");
 
+    /// The static part of the name: the whole name, unless it is a method's.
+    pub(crate) const fn path(&self) -> &'static str {
+        self.path
+    }
+
     /// Calls `f` with the full name, joining a method's name only now.
     pub fn with<R>(&self, f: impl FnOnce(&str) -> R) -> R {
         match self.self_type {
@@ -43,6 +48,25 @@ impl fmt::Display for CallableName {
             None => f.write_str(self.path),
             Some(self_type) => write!(f, "{}::{}", self_type(), self.path),
         }
+    }
+}
+
+/// Names are equal when they read the same.
+impl PartialEq for CallableName {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+            && match (self.self_type, other.self_type) {
+                (None, None) => true,
+                (Some(mine), Some(theirs)) => mine() == theirs(),
+                _ => false,
+            }
+    }
+}
+
+impl Default for CallableName {
+    /// [`CallableName::CONTEXT_BLOCK`].
+    fn default() -> Self {
+        Self::CONTEXT_BLOCK
     }
 }
 

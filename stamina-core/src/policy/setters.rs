@@ -1,8 +1,10 @@
-//! The builder methods shared by every type that carries a [`RetryPolicy`](crate::RetryPolicy).
+//! The builder methods shared by every type that carries a
+//! [`RetryPolicy`](crate::RetryPolicy) and a name.
 
 /// Generates `attempts`, `timeout` and the `wait_*` builder methods, delegating
 /// to the type's `policy` field, so that the callers and `retry_context` take
-/// the parameters under the same names as the macros.
+/// the parameters under the same names as the macros; and `name`, over its
+/// `name: CallableName` field.
 macro_rules! policy_setters {
     () => {
         /// Sets the total number of attempts, including the first; `None` for no
@@ -62,6 +64,26 @@ macro_rules! policy_setters {
         pub fn wait_exp_base(mut self, base: f64) -> Self {
             self.policy = self.policy.wait_exp_base(base);
             self
+        }
+
+        /// Sets the name hooks, logs and metrics see for these loops instead of
+        /// `<context block>` (Python's name for them), so that two different
+        /// loops are two series and two log names.
+        ///
+        /// ```
+        /// let caller = stamina::RetryingCaller::new().name("fetch_readme");
+        /// assert_eq!(caller.get_name(), "fetch_readme");
+        /// ```
+        #[must_use]
+        pub fn name(mut self, name: &'static str) -> Self {
+            self.name = crate::instrumentation::CallableName::new(name);
+            self
+        }
+
+        /// The name hooks see: `<context block>` unless set with
+        /// [`name`](Self::name).
+        pub fn get_name(&self) -> &'static str {
+            self.name.path()
         }
 
         /// Replaces all parameters with `policy`'s.
