@@ -42,6 +42,8 @@ use core::num::NonZeroU32;
 use core::time::Duration;
 
 pub use clock::Stamp;
+#[cfg(not(feature = "test-util"))]
+pub(crate) use clock::coarse_now;
 pub(crate) use clock::{coarse_stamp, saturating_nanos};
 pub use drive::{run_async, run_sync};
 use pause::WaitNanos;
