@@ -44,7 +44,7 @@ pub use stamina_core::{
     error_types, is_active, retry_context, set_active,
 };
 #[doc(inline)]
-pub use stamina_core::{instrumentation, testing};
+pub use stamina_core::{budget, instrumentation, testing};
 #[cfg(feature = "macros")]
 #[doc(inline)]
 pub use stamina_macros::{retry, retry_block};

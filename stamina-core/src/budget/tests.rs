@@ -2,7 +2,12 @@
 //! thread, and the most direct reading of their rules; and against their
 //! documented bounds, also from eight threads at once.
 // Counts here stay far below 2^52: the casts are exact.
-#![allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+#![allow(
+    clippy::cast_possible_wrap,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
 
 use core::time::Duration;
 use std::sync::Arc;
