@@ -89,16 +89,24 @@ pub enum GiveUpReason {
     /// `on` said the error is not retryable; this can happen on the first
     /// attempt, before any retry.
     NotRetryable,
+    /// The loop's [retry budget](crate::budget) refused the retry.
+    BudgetExhausted,
 }
 
 impl GiveUpReason {
     /// The reason in snake case, as the built-in sinks report it:
-    /// `attempts_exhausted`, `timeout`, `not_retryable`.
+    /// `attempts_exhausted`, `timeout`, `not_retryable`, `budget_exhausted`.
+    ///
+    /// ```
+    /// use stamina::instrumentation::GiveUpReason;
+    /// assert_eq!(GiveUpReason::BudgetExhausted.as_str(), "budget_exhausted");
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::AttemptsExhausted => "attempts_exhausted",
             Self::Timeout => "timeout",
             Self::NotRetryable => "not_retryable",
+            Self::BudgetExhausted => "budget_exhausted",
         }
     }
 }
