@@ -6,14 +6,18 @@
 //! The macros emit thin code: a loop that hands each attempt's outcome to
 //! stamina-core's `RetryState`, which makes every decision, computes every
 //! wait and calls every hook.
+//!
+//! Each macro goes through the same phases, one module each: [`parse`] reads
+//! the input as written, [`args`] and [`validate`] check it (collecting every
+//! problem) into a validated form, and [`expand`] generates code from that
+//! form only.
 
 mod args;
-mod block;
-mod codegen;
-mod consumed;
 mod duration;
-mod policy;
-mod retry_fn;
+mod errors;
+mod expand;
+mod parse;
+mod validate;
 
 use proc_macro::TokenStream;
 
@@ -67,7 +71,7 @@ use proc_macro::TokenStream;
 /// expression. Literals are checked at compile time.
 #[proc_macro_attribute]
 pub fn retry(attr: TokenStream, item: TokenStream) -> TokenStream {
-    retry_fn::expand(attr.into(), &item.into()).into()
+    expand::retry_attr(attr.into(), &item.into()).into()
 }
 
 /// Retries inline code: the same parameters as [`macro@retry`] (without
@@ -92,5 +96,5 @@ pub fn retry(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// loop as `<context block>`.
 #[proc_macro]
 pub fn retry_block(input: TokenStream) -> TokenStream {
-    block::expand(input.into()).into()
+    expand::retry_block(input.into()).into()
 }
