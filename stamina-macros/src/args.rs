@@ -277,11 +277,14 @@ fn duration_literal(expr: &Expr, name: &str) -> darling::Result<Option<u64>> {
         Lit::Str(text) => parse_duration_str(&text.value()),
         Lit::Int(int) => parse_seconds(int.base10_digits()),
         Lit::Float(float) => parse_seconds(float.base10_digits()),
-        other => Err(format!(
-            "`{name}` takes a duration: a string with units (\"30s\", \"250ms\", \"1m30s\"), a number of \
-             seconds (30, 0.5), or a `Duration` expression; found `{}`",
-            other.to_token_stream()
-        )),
+        other => {
+            return Err(Error::custom(format!(
+                "`{name}` takes a duration: a string with units (\"30s\", \"250ms\", \"1m30s\"), a number of \
+                 seconds (30, 0.5), or a `Duration` expression; found `{}`",
+                other.to_token_stream()
+            ))
+            .with_span(other));
+        }
     };
     parsed.map(Some).map_err(|message| Error::custom(format!("`{name}`: {message}")).with_span(&lit.lit))
 }
@@ -354,4 +357,178 @@ fn crate_path(expr: &Expr) -> darling::Result<Runtime> {
         segment.ident.set_span(text.span());
     }
     Ok(Runtime(quote!(#path::__private)))
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    use super::*;
+
+    /// The parameters and problems of `args` given to `for_macro`.
+    fn check_args(args: TokenStream, for_macro: Macro) -> (Option<Params>, Vec<String>) {
+        let raw = syn::parse2::<RawArgs>(args).expect("the arguments parse");
+        let mut errors = Errors::default();
+        let (_, params) = check(raw, for_macro, &mut errors);
+        (params, errors.messages())
+    }
+
+    fn problems(args: TokenStream) -> Vec<String> {
+        check_args(args, Macro::Attribute).1
+    }
+
+    fn only_problem(args: TokenStream) -> String {
+        let found = problems(args);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found.into_iter().next().unwrap_or_default()
+    }
+
+    #[test]
+    fn every_parameter_is_checked_into_its_value() {
+        let (params, found) = check_args(
+            quote!(
+                on = is_retriable,
+                attempts = 3,
+                timeout = "1m30s",
+                wait_initial = 0.5,
+                wait_max = 2,
+                wait_jitter = "250ms",
+                wait_exp_base = 1.5,
+                clone(body),
+                crate = "my::stamina"
+            ),
+            Macro::Attribute,
+        );
+        assert!(found.is_empty(), "{found:?}");
+        let Params { on, policy, clone } = params.expect("valid parameters");
+        assert!(matches!(on, OnArg::Typed(_)));
+        assert!(matches!(policy.attempts, Some(Value::Const(Some(3)))));
+        assert!(matches!(policy.timeout, Some(Value::Const(Some(90_000_000_000)))));
+        assert!(matches!(policy.wait_initial, Some(Value::Const(500_000_000))));
+        assert!(matches!(policy.wait_max, Some(Value::Const(2_000_000_000))));
+        assert!(matches!(policy.wait_jitter, Some(Value::Const(250_000_000))));
+        assert!(
+            matches!(policy.wait_exp_base, Some(Value::Const(base)) if (base - 1.5).abs() < f64::EPSILON)
+        );
+        assert_eq!(clone, ["body"]);
+    }
+
+    #[test]
+    fn limits_can_be_none_or_expressions() {
+        let (params, found) =
+            check_args(quote!(on = is_retriable, attempts = None, timeout = self.timeout), Macro::Block);
+        assert!(found.is_empty(), "{found:?}");
+        let policy = params.expect("valid parameters").policy;
+        assert!(matches!(policy.attempts, Some(Value::Const(None))));
+        assert!(matches!(policy.timeout, Some(Value::Expr(_))));
+    }
+
+    #[test]
+    fn the_runtime_path_follows_crate() {
+        let raw = syn::parse2::<RawArgs>(quote!(on = f, crate = "my::stamina")).expect("parses");
+        let (runtime, _) = check(raw, Macro::Block, &mut Errors::default());
+        assert_eq!(runtime.path().to_string(), "my :: stamina :: __private");
+        assert_eq!(Runtime::default().path().to_string(), ":: stamina :: __private");
+        assert!(only_problem(quote!(on = f, crate = my::stamina)).starts_with("`crate` takes the path"));
+        assert!(only_problem(quote!(on = f, crate = "not a path")).starts_with("`crate` takes the path"));
+    }
+
+    #[test]
+    fn on_is_told_apart_by_whether_its_type_is_written() {
+        let on = |args| check_args(args, Macro::Block).0.expect("valid parameters").on;
+        assert!(matches!(on(quote!(on = |e| e.is_timeout())), OnArg::Untyped(_)));
+        assert!(matches!(on(quote!(on = |e: &Error| e.is_timeout())), OnArg::Typed(_)));
+        assert!(matches!(on(quote!(on = is_retriable)), OnArg::Typed(_)));
+        assert!(
+            matches!(on(quote!(on = types(std::io::Error, Other))), OnArg::Types(types, _) if types.len() == 2)
+        );
+    }
+
+    #[test]
+    fn on_is_required() {
+        let message = only_problem(quote!(attempts = 3));
+        assert!(message.starts_with("missing `on`: name the errors to retry on"), "{message}");
+        assert!(only_problem(quote!()).starts_with("missing `on`"));
+        // An `on` that is there but wrong has its own error, and no other.
+        assert_eq!(only_problem(quote!(on)), "`on` needs a value: write `on = ...`");
+        assert_eq!(
+            only_problem(quote!(on = types())),
+            "`types()` needs at least one error type, such as `types(std::io::Error)`"
+        );
+    }
+
+    #[test]
+    fn keys_are_known_and_given_once() {
+        assert_eq!(
+            only_problem(quote!(on = f, attemps = 3)),
+            "Unknown field: `attemps`. Did you mean `attempts`?"
+        );
+        assert_eq!(
+            only_problem(quote!(on = f, attempts = 2, attempts = 3)),
+            "duplicate parameter `attempts`: give it once"
+        );
+        assert_eq!(
+            check_args(quote!(on = f, clone(x)), Macro::Block).1,
+            [
+                "Unknown field: `clone`. Available values: `attempts`, `crate`, `on`, `timeout`, `wait_exp_base`, \
+              `wait_initial`, `wait_jitter`, `wait_max`"
+            ]
+        );
+        assert_eq!(
+            only_problem(quote!(on = f, clone = x)),
+            "write `clone(arg, ...)` with the names of the arguments each attempt clones"
+        );
+        assert_eq!(
+            only_problem(quote!(on = f, attempts)),
+            "`attempts` needs a value: write `attempts = ...`"
+        );
+    }
+
+    #[test]
+    fn attempts_must_run_the_code() {
+        assert!(
+            only_problem(quote!(on = f, attempts = 0)).starts_with("`attempts = 0` would never run the code")
+        );
+        assert!(only_problem(quote!(on = f, attempts = -1)).starts_with("`attempts` cannot be negative"));
+        assert!(only_problem(quote!(on = f, attempts = 2.5)).starts_with("`attempts` takes a whole number"));
+        assert!(
+            only_problem(quote!(on = f, attempts = 5_000_000_000))
+                .starts_with("`attempts` must fit in a `u32`")
+        );
+    }
+
+    #[test]
+    fn durations_are_checked_at_compile_time() {
+        assert_eq!(
+            only_problem(quote!(on = f, timeout = "1 fortnight")),
+            "`timeout`: unknown unit `fortnight` in duration \"1 fortnight\": units are `h`, `m`, `s`, `ms`, `us` or `ns`"
+        );
+        assert!(only_problem(quote!(on = f, wait_max = "30")).contains("is missing a unit after `30`"));
+        assert!(
+            only_problem(quote!(on = f, wait_initial = -1)).starts_with("`wait_initial` cannot be negative")
+        );
+        assert!(
+            only_problem(quote!(on = f, wait_jitter = None)).starts_with("`wait_jitter` cannot be `None`")
+        );
+        assert!(only_problem(quote!(on = f, wait_max = true)).starts_with("`wait_max` takes a duration"));
+        assert!(only_problem(quote!(on = f, timeout = 0)).starts_with("a zero `timeout` would never retry"));
+    }
+
+    #[test]
+    fn the_exponential_base_is_positive() {
+        for base in [quote!(0), quote!(-2.0), quote!("2")] {
+            assert!(
+                only_problem(quote!(on = f, wait_exp_base = #base)).starts_with("`wait_exp_base` must be")
+            );
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let found =
+            problems(quote!(attempts = 0, timeout = "soon", wait_max = -1, atempts = 2, attempts = 3));
+        assert_eq!(found.len(), 6, "{found:?}");
+        assert!(found[5].starts_with("missing `on`"));
+    }
 }

@@ -40,6 +40,12 @@ impl Errors {
         if self.0.is_empty() { Ok(value) } else { Err(self) }
     }
 
+    /// The messages, in order.
+    #[cfg(test)]
+    pub(crate) fn messages(&self) -> Vec<String> {
+        self.0.iter().map(ToString::to_string).collect()
+    }
+
     /// One `compile_error!` per problem.
     pub(crate) fn to_compile_errors(&self) -> TokenStream {
         self.0.iter().map(syn::Error::to_compile_error).collect()

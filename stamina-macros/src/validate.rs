@@ -321,3 +321,181 @@ fn check_closure(closure: ExprClosure, errors: &mut Errors) -> BlockClosure {
         body: *closure.body,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    use super::*;
+    use crate::parse;
+
+    /// The problems the attribute finds with `attr` on `item`.
+    fn fn_problems(attr: TokenStream, item: &TokenStream) -> Vec<String> {
+        match retry_fn(parse::attr_args(attr), parse::item(item)) {
+            Ok(_) => Vec::new(),
+            Err(rejected) => rejected.errors.messages(),
+        }
+    }
+
+    fn only_fn_problem(item: &TokenStream) -> String {
+        let found = fn_problems(quote!(on = is_retriable), item);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found.into_iter().next().unwrap_or_default()
+    }
+
+    /// The problems `retry_block!` finds with `input`.
+    fn block_problems(input: TokenStream) -> Vec<String> {
+        match retry_block(parse::block_input(input)) {
+            Ok(_) => Vec::new(),
+            Err(rejected) => rejected.errors.messages(),
+        }
+    }
+
+    #[test]
+    fn a_fn_returning_a_result_is_accepted() {
+        let item = quote!(
+            async fn fetch(&self, id: u32) -> Result<impl Display, E> {
+                Ok(id)
+            }
+        );
+        let Ok(retry_fn) = retry_fn(parse::attr_args(quote!(on = is_retriable)), parse::item(&item)) else {
+            panic!("rejected");
+        };
+        assert_eq!(retry_fn.result.ty.to_token_stream().to_string(), "Result < _ , E >");
+        assert!(!retry_fn.result.names_error, "an erased `impl Trait` takes the error type from the outcome");
+    }
+
+    #[test]
+    fn the_attribute_goes_on_a_fn_that_returns_a_result() {
+        assert!(
+            only_fn_problem(&quote!(
+                struct Client;
+            ))
+            .contains("not on a struct")
+        );
+        assert!(only_fn_problem(&quote!(impl Client {})).contains("put it on the methods inside instead"));
+        assert!(
+            only_fn_problem(&quote!(
+                fn fetch() -> Result<(), E>;
+            ))
+            .contains("not on this item")
+        );
+        assert!(only_fn_problem(&quote!(let x = 1;)).contains("goes on a fn with a body"));
+        assert!(only_fn_problem(&quote!(|| Ok(()))).contains("goes on a fn, not a closure"));
+        assert!(
+            only_fn_problem(&quote!(
+                fn fetch() {}
+            ))
+            .contains("but `fetch` returns `()`")
+        );
+        assert!(
+            only_fn_problem(&quote!(
+                const fn fetch() -> R {
+                    x
+                }
+            ))
+            .contains("cannot go on a `const fn`")
+        );
+        assert!(
+            only_fn_problem(&quote!(
+                extern "C" fn fetch() -> R {
+                    x
+                }
+            ))
+            .contains("cannot go on an `extern` fn")
+        );
+    }
+
+    #[test]
+    fn a_body_that_does_not_parse_is_left_to_rustc() {
+        let broken = quote!(fn fetch(id: u32) -> Result<u32, E> { let doubled = id * ; Ok(doubled) });
+        assert_eq!(fn_problems(quote!(on = is_retriable), &broken), Vec::<String>::new());
+        assert!(matches!(parse::item(&broken), RawItem::FnWithBrokenBody(_)));
+        // The signature and the arguments are still judged.
+        let found = fn_problems(quote!(attempts = 0), &quote!(const fn fetch() -> R { let x = ; }));
+        assert_eq!(found.len(), 3, "{found:?}");
+    }
+
+    #[test]
+    fn clones_name_arguments_and_moved_arguments_are_cloned() {
+        let upload = quote!(
+            fn upload(body: Vec<u8>, name: String) -> Result<usize, E> {
+                send(body, &name)
+            }
+        );
+        assert_eq!(
+            fn_problems(quote!(on = is_retriable), &upload),
+            ["`body` is moved by the retried body, but every attempt needs it again: add `clone(body)` to \
+              `#[stamina::retry(...)]` to give each attempt its own clone, or take it by reference (`body: &Vec<u8>`)"]
+        );
+        assert_eq!(fn_problems(quote!(on = is_retriable, clone(body)), &upload), Vec::<String>::new());
+        assert_eq!(
+            fn_problems(quote!(on = is_retriable, clone(body, bdy)), &upload),
+            ["`clone(bdy)` names no argument of `upload`"]
+        );
+        let method = quote!(
+            fn get(&self) -> Result<u8, E> {
+                Ok(1)
+            }
+        );
+        assert!(
+            fn_problems(quote!(on = is_retriable, clone(self)), &method)[0]
+                .starts_with("`clone(self)` is not")
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let found = fn_problems(
+            quote!(attempts = 0, clone(x)),
+            &quote!(
+                const fn fetch() {}
+            ),
+        );
+        assert_eq!(found.len(), 4, "{found:?}");
+    }
+
+    #[test]
+    fn a_block_needs_a_closure_of_at_most_one_argument() {
+        assert_eq!(
+            block_problems(quote!(on = is_retriable, |attempt| Ok(attempt.num()))),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            block_problems(quote!(on = is_retriable, async move || fetch().await)),
+            Vec::<String>::new()
+        );
+        assert!(
+            block_problems(quote!(on = is_retriable))[0]
+                .starts_with("`retry_block!` needs the code to retry")
+        );
+        assert_eq!(
+            block_problems(quote!(on = is_retriable, |a, b| Ok(()))),
+            ["the closure takes one argument, the current attempt: `|attempt| { ... }`"]
+        );
+        assert!(
+            block_problems(quote!(on = f, async { 1 }))[0]
+                .starts_with("expected the retried code as a closure")
+        );
+        assert!(
+            block_problems(quote!(on = f, || Ok(()), attempts = 2))[0]
+                .starts_with("the closure must come last")
+        );
+    }
+
+    #[test]
+    fn a_block_closure_is_async_itself() {
+        assert_eq!(
+            block_problems(quote!(on = is_retriable, |attempt| async { fetch().await })),
+            [
+                "make the closure itself async: write `async |attempt| { ... }` instead of `|attempt| async { ... }`"
+            ]
+        );
+        assert_eq!(
+            block_problems(quote!(on = is_retriable, |_| async move { fetch().await })),
+            ["make the closure itself async: write `async move |attempt| { ... }` instead of \
+              `|attempt| async move { ... }`"]
+        );
+    }
+}

@@ -263,3 +263,6 @@ impl Loop<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod snapshot;
