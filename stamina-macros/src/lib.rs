@@ -55,9 +55,10 @@ use proc_macro::TokenStream;
 /// - `on` (required): a fn path, a closure, or any predicate over `&E` returning
 ///   `bool`, `Duration`, `Option<Duration>` or `stamina::Decision`; or
 ///   `types(A, B, ...)` to match error types along a type-erased error's source
-///   chain.
-/// - `attempts` (10): a whole number ≥ 1, `None` for no limit, or a `u32`
-///   expression.
+///   chain. There is no default: stamina never retries on every error, because
+///   retrying a bug or a rejected request only makes things worse.
+/// - `attempts` (10): a whole number ≥ 1, `None` for no limit, or a `u32` (or
+///   `Option<u32>`) expression; convert other integers with `u32::try_from`.
 /// - `timeout` (45 s): a duration, `None` for no limit, or an
 ///   `Option<Duration>` expression.
 /// - `wait_initial` (100 ms), `wait_max` (5 s), `wait_jitter` (1 s): durations.
@@ -92,7 +93,8 @@ pub fn retry(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 ///
 /// With `async |attempt| { ... }` (or `async move`) it is a future of the
-/// result. `?` and `return` inside the closure end the attempt. Hooks see the
+/// result; the closure itself is async, not its body (`|attempt| async { ... }`
+/// is rejected). `?` and `return` inside the closure end the attempt. Hooks see the
 /// loop as `<context block>`.
 #[proc_macro]
 pub fn retry_block(input: TokenStream) -> TokenStream {

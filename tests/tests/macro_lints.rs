@@ -125,6 +125,11 @@ impl Client {
         Ok(self.calls)
     }
 
+    #[stamina::retry(on = is_retriable, attempts = self.calls + 1, wait_max = 0)]
+    fn limited(&self) -> ApiResult<u32> {
+        Ok(self.calls)
+    }
+
     #[stamina::retry(on = is_retriable, attempts = 1)]
     fn into_calls(self) -> ApiResult<u32> {
         Ok(self.calls)
@@ -204,6 +209,7 @@ fn everything_runs() {
     assert_eq!(client.bump(), Ok(2));
     assert_eq!(client.get("k").unwrap(), "k:2");
     assert_eq!(client.fetch(), Ok(2));
+    assert_eq!(client.limited(), Ok(2));
     assert_eq!(client.into_calls(), Ok(2));
     assert_eq!(one_line::sync_fn(1), Ok(2));
     assert_eq!(one_line::cloning(vec![1, 2]), Ok(3));

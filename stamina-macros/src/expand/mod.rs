@@ -16,10 +16,8 @@ use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::args::Runtime;
-use crate::parse;
-use crate::parse::Extent;
-use crate::validate::ResultType;
-use crate::validate::{self, Rejected};
+use crate::parse::{self, Extent};
+use crate::validate::{self, Rejected, ResultType};
 use policy::PolicyExpr;
 use predicate::Predicate;
 

@@ -13,7 +13,7 @@
 //! it reports the same mistake again with the runtime's internals.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
 
 use super::{call_at, local, located_at, result_item, spanned_as};
 use crate::args::{OnArg, Runtime};
@@ -62,7 +62,7 @@ impl Predicate<'_> {
             OnArg::Untyped(expr) | OnArg::Typed(expr) => quote!(#expr),
             OnArg::Types(types, span) => {
                 let types = types.iter();
-                located_at(quote!(#private::error_types::<(#(#types,)*), _>()), *span)
+                quote_spanned!(*span=> #private::error_types::<(#(#types,)*), _>())
             }
         };
         let view_of = |probe: &TokenStream| {
