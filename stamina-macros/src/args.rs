@@ -18,7 +18,7 @@ const POLICY_KEYS: &[&str] =
     &["on", "attempts", "timeout", "wait_initial", "wait_max", "wait_jitter", "wait_exp_base", "crate"];
 
 /// Which macro the parameters belong to: only the attribute has arguments to
-/// `clone`.
+/// `clone`, and only a block needs a `name` (the attribute's is its fn's path).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Macro {
     Attribute,
@@ -74,6 +74,8 @@ pub(crate) struct Params {
     pub(crate) policy: PolicyParams,
     /// Arguments each attempt clones (`#[retry]` only).
     pub(crate) clone: Vec<Ident>,
+    /// The name hooks see (`retry_block!` only); `<context block>` without.
+    pub(crate) name: Option<syn::LitStr>,
 }
 
 /// The path generated code names the runtime through: `::stamina::__private`,
@@ -109,14 +111,22 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
     };
     let mut runtime = Runtime::default();
     let mut clone = Vec::new();
+    let mut name_given = None;
     let mut seen: Vec<String> = Vec::new();
     for Entry { key, value } in raw.entries {
         let name = key.unraw().to_string();
         let allows_clone = for_macro == Macro::Attribute;
-        if !(POLICY_KEYS.contains(&name.as_str()) || (allows_clone && name == "clone")) {
+        let allows_name = for_macro == Macro::Block;
+        if !(POLICY_KEYS.contains(&name.as_str())
+            || (allows_clone && name == "clone")
+            || (allows_name && name == "name"))
+        {
             let mut alternatives: Vec<&&str> = POLICY_KEYS.iter().collect();
             if allows_clone {
                 alternatives.push(&"clone");
+            }
+            if allows_name {
+                alternatives.push(&"name");
             }
             errors.push(Error::unknown_field_with_alts(&name, alternatives).with_span(&key));
             continue;
@@ -163,6 +173,7 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
             "wait_max" => policy.wait_max = errors.handle(wait(expr, "wait_max")),
             "wait_jitter" => policy.wait_jitter = errors.handle(wait(expr, "wait_jitter")),
             "wait_exp_base" => policy.wait_exp_base = errors.handle(exp_base(expr)),
+            "name" => name_given = errors.handle(block_name(expr)),
             // `crate`, the last of `POLICY_KEYS`.
             _ => runtime = errors.handle(crate_path(&expr)).unwrap_or_default(),
         }
@@ -174,7 +185,7 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
         }
         return (runtime, None);
     };
-    let params = (errors.len() == found_before).then_some(Params { on, policy, clone });
+    let params = (errors.len() == found_before).then_some(Params { on, policy, clone, name: name_given });
     (runtime, params)
 }
 
@@ -189,6 +200,17 @@ fn missing_on(extent: Option<Extent>, errors: &mut Errors) {
             errors.spanned(quote!(#(#ends)*), MESSAGE);
         }
         None => errors.at(Span::call_site(), MESSAGE),
+    }
+}
+
+/// `name = "..."`: a string literal, since hooks get a `&'static str`.
+fn block_name(expr: Expr) -> darling::Result<syn::LitStr> {
+    match expr {
+        Expr::Lit(syn::ExprLit { lit: Lit::Str(name), .. }) if !name.value().is_empty() => Ok(name),
+        other => Err(Error::custom(
+            "`name` takes a non-empty string literal, such as `name = \"fetch_readme\"`: the name hooks, logs and metrics see",
+        )
+        .with_span(&other)),
     }
 }
 
@@ -401,7 +423,8 @@ mod tests {
             Macro::Attribute,
         );
         assert!(found.is_empty(), "{found:?}");
-        let Params { on, policy, clone } = params.expect("valid parameters");
+        let Params { on, policy, clone, name } = params.expect("valid parameters");
+        assert!(name.is_none());
         assert!(matches!(on, OnArg::Typed(_)));
         assert!(matches!(policy.attempts, Some(Value::Const(Some(3)))));
         assert!(matches!(policy.timeout, Some(Value::Const(Some(90_000_000_000)))));
@@ -470,10 +493,8 @@ mod tests {
         );
         assert_eq!(
             check_args(quote!(on = f, clone(x)), Macro::Block).1,
-            [
-                "Unknown field: `clone`. Available values: `attempts`, `crate`, `on`, `timeout`, `wait_exp_base`, \
-              `wait_initial`, `wait_jitter`, `wait_max`"
-            ]
+            ["Unknown field: `clone`. Available values: `attempts`, `crate`, `name`, `on`, `timeout`, \
+              `wait_exp_base`, `wait_initial`, `wait_jitter`, `wait_max`"]
         );
         assert_eq!(
             only_problem(quote!(on = f, clone = x)),
@@ -530,5 +551,23 @@ mod tests {
             problems(quote!(attempts = 0, timeout = "soon", wait_max = -1, atempts = 2, attempts = 3));
         assert_eq!(found.len(), 6, "{found:?}");
         assert!(found[5].starts_with("missing `on`"));
+    }
+
+    #[test]
+    fn a_block_takes_a_name_and_the_attribute_does_not() {
+        let (params, found) = check_args(quote!(on = f, name = "fetch_readme"), Macro::Block);
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(params.expect("valid parameters").name.expect("a name").value(), "fetch_readme");
+        for (args, message) in [
+            (quote!(on = f, name = fetch_readme), "`name` takes a non-empty string literal"),
+            (quote!(on = f, name = ""), "`name` takes a non-empty string literal"),
+        ] {
+            let (params, found) = check_args(args, Macro::Block);
+            assert!(params.is_none());
+            assert!(found.len() == 1 && found[0].starts_with(message), "{found:?}");
+        }
+        let (params, found) = check_args(quote!(on = f, name = "x"), Macro::Attribute);
+        assert!(params.is_none());
+        assert!(found.len() == 1 && found[0].contains("name"), "{found:?}");
     }
 }

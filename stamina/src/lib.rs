@@ -53,12 +53,14 @@ pub use stamina_macros::{retry, retry_block};
 /// follows semver.
 #[doc(hidden)]
 pub mod __private {
+    pub use core::any::type_name;
     pub use core::clone::Clone;
     pub use core::default::Default;
     pub use core::ops::ControlFlow;
     pub use core::option::Option;
     pub use core::result::Result;
     pub use core::time::Duration;
+    pub use core::{concat, module_path};
     pub use stamina_core::macro_support::*;
     pub use stamina_core::{Attempt, DefaultSleeper, RetryPolicy, error_types};
 }

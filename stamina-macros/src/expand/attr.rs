@@ -94,8 +94,8 @@ fn clone_arguments(
 fn callable_name(signature: &Signature, private: &TokenStream) -> TokenStream {
     let name_text = signature.ident.unraw().to_string();
     if signature.receiver().is_some() {
-        quote!(#private::CallableName::method(::core::any::type_name::<Self>, #name_text))
+        quote!(#private::CallableName::method(#private::type_name::<Self>, #name_text))
     } else {
-        quote!(#private::CallableName::new(::core::concat!(::core::module_path!(), "::", #name_text)))
+        quote!(#private::CallableName::new(#private::concat!(#private::module_path!(), "::", #name_text)))
     }
 }

@@ -37,7 +37,10 @@ pub(super) fn expand(retry_block: &RetryBlock) -> TokenStream {
         runtime,
         flavor,
         policy: &policy,
-        name: quote!(#private::CallableName::CONTEXT_BLOCK),
+        name: params.name.as_ref().map_or_else(
+            || quote!(#private::CallableName::CONTEXT_BLOCK),
+            |name| quote!(#private::CallableName::new(#name)),
+        ),
         predicate: Predicate { runtime, on: &params.on, error: ErrorType::FromOutcome },
         attempt: Attempt(attempt),
         exit: Exit::Break,

@@ -63,7 +63,7 @@ impl Client {
                             policy: &stamina_policy,
                             name: &const {
                                 ::stamina::__private::CallableName::method(
-                                    ::core::any::type_name::<Self>,
+                                    ::stamina::__private::type_name::<Self>,
                                     "get",
                                 )
                             },

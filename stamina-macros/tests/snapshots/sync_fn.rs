@@ -86,7 +86,9 @@ fn upload(body: Vec<u8>) -> Result<usize, ApiError> {
                         policy: &STAMINA_POLICY,
                         name: &const {
                             ::stamina::__private::CallableName::new(
-                                ::core::concat!(::core::module_path!(), "::", "upload"),
+                                ::stamina::__private::concat!(
+                                    ::stamina::__private::module_path!(), "::", "upload"
+                                ),
                             )
                         },
                     },
