@@ -14,8 +14,17 @@ use crate::errors::Errors;
 use crate::parse::{Entry, EntryValue, Extent, RawArgs};
 
 /// The keys both macros accept.
-const POLICY_KEYS: &[&str] =
-    &["on", "attempts", "timeout", "wait_initial", "wait_max", "wait_jitter", "wait_exp_base", "crate"];
+const POLICY_KEYS: &[&str] = &[
+    "on",
+    "attempts",
+    "timeout",
+    "wait_initial",
+    "wait_max",
+    "wait_jitter",
+    "wait_exp_base",
+    "budget",
+    "crate",
+];
 
 /// Which macro the parameters belong to: only the attribute has arguments to
 /// `clone`, and only a block needs a `name` (the attribute's is its fn's path).
@@ -66,6 +75,8 @@ pub(crate) struct PolicyParams {
     pub(crate) wait_max: Option<Value<u64>>,
     pub(crate) wait_jitter: Option<Value<u64>>,
     pub(crate) wait_exp_base: Option<Value<f64>>,
+    /// The path of a `static` retry budget.
+    pub(crate) budget: Option<syn::Path>,
 }
 
 /// The checked parameters.
@@ -108,6 +119,7 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
         wait_max: None,
         wait_jitter: None,
         wait_exp_base: None,
+        budget: None,
     };
     let mut runtime = Runtime::default();
     let mut clone = Vec::new();
@@ -121,14 +133,14 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
             || (allows_clone && name == "clone")
             || (allows_name && name == "name"))
         {
-            let mut alternatives: Vec<&&str> = POLICY_KEYS.iter().collect();
+            let mut known: Vec<&str> = POLICY_KEYS.to_vec();
             if allows_clone {
-                alternatives.push(&"clone");
+                known.push("clone");
             }
             if allows_name {
-                alternatives.push(&"name");
+                known.push("name");
             }
-            errors.push(Error::unknown_field_with_alts(&name, alternatives).with_span(&key));
+            errors.push(Error::custom(unknown_parameter(&name, &known)).with_span(&key));
             continue;
         }
         if seen.contains(&name) {
@@ -174,6 +186,7 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
             "wait_jitter" => policy.wait_jitter = errors.handle(wait(expr, "wait_jitter")),
             "wait_exp_base" => policy.wait_exp_base = errors.handle(exp_base(expr)),
             "name" => name_given = errors.handle(block_name(expr)),
+            "budget" => policy.budget = errors.handle(budget_path(expr)),
             // `crate`, the last of `POLICY_KEYS`.
             _ => runtime = errors.handle(crate_path(&expr)).unwrap_or_default(),
         }
@@ -200,6 +213,50 @@ fn missing_on(extent: Option<Extent>, errors: &mut Errors) {
             errors.spanned(quote!(#(#ends)*), MESSAGE);
         }
         None => errors.at(Span::call_site(), MESSAGE),
+    }
+}
+
+/// "unknown parameter", with the closest known one when a typo is likely,
+/// else the whole list.
+fn unknown_parameter(name: &str, known: &[&str]) -> String {
+    let closest = known.iter().map(|candidate| (edit_distance(name, candidate), *candidate)).min();
+    match closest {
+        Some((distance, candidate)) if distance <= 2.max(name.len() / 3) => {
+            format!("unknown parameter `{name}`: did you mean `{candidate}`?")
+        }
+        _ => {
+            let list: Vec<String> = known.iter().map(|key| format!("`{key}`")).collect();
+            format!("unknown parameter `{name}`: the parameters are {}", list.join(", "))
+        }
+    }
+}
+
+/// Levenshtein distance, for suggestions.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// `budget = GITHUB`: the path of a `static` budget, which every loop that
+/// names it shares.
+fn budget_path(expr: Expr) -> darling::Result<syn::Path> {
+    match expr {
+        Expr::Path(path) if path.qself.is_none() => Ok(path.path),
+        other => Err(Error::custom(
+            "`budget` takes the name of a `static` retry budget, such as `budget = GITHUB` with \
+             `static GITHUB: stamina::budget::RetryBudget = stamina::budget::RetryBudget::aws_standard();`",
+        )
+        .with_span(&other)),
     }
 }
 
@@ -485,7 +542,7 @@ mod tests {
     fn keys_are_known_and_given_once() {
         assert_eq!(
             only_problem(quote!(on = f, attemps = 3)),
-            "Unknown field: `attemps`. Did you mean `attempts`?"
+            "unknown parameter `attemps`: did you mean `attempts`?"
         );
         assert_eq!(
             only_problem(quote!(on = f, attempts = 2, attempts = 3)),
@@ -493,8 +550,10 @@ mod tests {
         );
         assert_eq!(
             check_args(quote!(on = f, clone(x)), Macro::Block).1,
-            ["Unknown field: `clone`. Available values: `attempts`, `crate`, `name`, `on`, `timeout`, \
-              `wait_exp_base`, `wait_initial`, `wait_jitter`, `wait_max`"]
+            [
+                "unknown parameter `clone`: the parameters are `on`, `attempts`, `timeout`, `wait_initial`, `wait_max`, \
+              `wait_jitter`, `wait_exp_base`, `budget`, `crate`, `name`"
+            ]
         );
         assert_eq!(
             only_problem(quote!(on = f, clone = x)),
@@ -569,5 +628,21 @@ mod tests {
         let (params, found) = check_args(quote!(on = f, name = "x"), Macro::Attribute);
         assert!(params.is_none());
         assert!(found.len() == 1 && found[0].contains("name"), "{found:?}");
+    }
+
+    #[test]
+    fn a_budget_is_the_path_of_a_static() {
+        let (params, found) = check_args(quote!(on = f, budget = crate::budgets::GITHUB), Macro::Attribute);
+        assert!(found.is_empty(), "{found:?}");
+        let budget = params.expect("valid parameters").policy.budget.expect("a budget");
+        assert_eq!(quote!(#budget).to_string(), "crate :: budgets :: GITHUB");
+        assert!(
+            only_problem(quote!(on = f, budget = &GITHUB))
+                .starts_with("`budget` takes the name of a `static`")
+        );
+        assert!(
+            only_problem(quote!(on = f, budget = make()))
+                .starts_with("`budget` takes the name of a `static`")
+        );
     }
 }

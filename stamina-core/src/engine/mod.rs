@@ -20,7 +20,7 @@
 //!
 //! | what | representation | size | why | pinned by |
 //! |---|---|---|---|---|
-//! | [`RetryState`] | `Start` + planned nanos + two `u32`s | 24 B | it lives in every retried future | `tests::the_state_stays_small` |
+//! | [`RetryState`] | `Start` + planned nanos (62 bits, and the last retry's budget charge in the top 2) + two `u32`s | 24 B | it lives in every retried future | `tests::the_state_stays_small`, `tests::planned_waits_keep_the_charge_and_saturate` |
 //! | [`Start`](start::Start) | a clock reading, or one of three reserved values for the modes that need no clock | 8 B | the mode and the start share a word; no clock read without a timeout (about 8 ns a read) | `start::tests` |
 //! | the attempt limit | `Option<NonZeroU32>`, testing mode applied at the start | 4 B | no sentinel, same size as a `u32` | `tests::the_state_stays_small` |
 //! | [`Pause`] | the wait as inverted nanoseconds in a `NonZeroU64`, and the hooks' guards | 16 B, and `Option<Pause>` too | returned in two registers after every failure (perf: a stall when it went through memory) | `pause::tests::a_pause_is_two_words` |
@@ -53,6 +53,7 @@ pub use sleep::TokioSleeper;
 pub use sleep::{DefaultSleeper, Sleeper};
 use start::Start;
 
+use crate::budget::{Charge, RetryBudget};
 use crate::instrumentation::{self, CallableName, ErrorView, GiveUpReason, HookGuards};
 use crate::on::{Decision, IntoDecision, decide};
 use crate::policy::{backoff_floor, jittered_backoff, known_backoff};
@@ -83,7 +84,9 @@ pub struct RetryState {
     /// When the first attempt started, if a timeout applies; otherwise the
     /// mode that needs no clock.
     start: Start,
-    /// The sum of the planned waits, in nanoseconds (saturating: 584 years).
+    /// The sum of the planned waits, in nanoseconds (low 62 bits, saturating at
+    /// 146 years), and in the top two bits what a budget charged for the last
+    /// retry, for its refund on success (see [`CHARGE_SHIFT`]).
     waited_nanos: u64,
     /// The number of the attempt that runs next or is running, from 1.
     num: u32,
@@ -102,6 +105,29 @@ pub enum Settled<T, E> {
     Wait(Pause),
 }
 
+/// Where the last retry's budget charge sits in `RetryState::waited_nanos`:
+/// the two bits above the 62 of planned nanoseconds. Only loops with a budget
+/// set them; they clear them before adding a wait.
+const CHARGE_SHIFT: u32 = 62;
+/// The planned nanoseconds of `RetryState::waited_nanos`.
+const WAITED_MASK: u64 = (1 << CHARGE_SHIFT) - 1;
+
+const fn charge_bits(charge: Charge) -> u64 {
+    (match charge {
+        Charge::Failure => 0,
+        Charge::Timeout => 1,
+        Charge::Throttling => 2,
+    }) << CHARGE_SHIFT
+}
+
+const fn charge_of(waited_nanos: u64) -> Charge {
+    match waited_nanos >> CHARGE_SHIFT {
+        1 => Charge::Timeout,
+        2 => Charge::Throttling,
+        _ => Charge::Failure,
+    }
+}
+
 impl RetryState {
     /// Starts a loop: reads the switches (atomic loads), and the clock only when
     /// a timeout applies.
@@ -118,11 +144,17 @@ impl RetryState {
                 (start, policy.get_attempts().and_then(NonZeroU32::new))
             }
         };
+        // A budget counts every call that may retry (a ratio budget's deposit).
+        if let Some(budget) = policy.get_budget()
+            && start != Start::INACTIVE
+        {
+            budget.call_started();
+        }
         Self { start, waited_nanos: 0, num: 1, max_attempts }
     }
 
     fn waited(&self) -> Duration {
-        Duration::from_nanos(self.waited_nanos)
+        Duration::from_nanos(self.waited_nanos & WAITED_MASK)
     }
 
     /// The attempt about to run.
@@ -170,12 +202,24 @@ impl RetryState {
                 if observers.recorders() || (self.num > 1 && !observers.none()) {
                     self.report_success(site);
                 }
+                if let Some(budget) = site.policy.get_budget() {
+                    self.refill(budget);
+                }
                 Settled::Done(Ok(value))
             }
             Err(error) => match self.after_failure(site, &error, on, now, &view) {
                 Some(pause) => Settled::Wait(pause),
                 None => Settled::Done(Err(error)),
             },
+        }
+    }
+
+    /// A success refills the budget: after the first attempt, or after a last
+    /// retry whose charge the state kept.
+    #[cold]
+    fn refill(&self, budget: &RetryBudget) {
+        if self.start != Start::INACTIVE {
+            budget.call_succeeded((self.num > 1).then(|| charge_of(self.waited_nanos)));
         }
     }
 
@@ -215,8 +259,9 @@ impl RetryState {
         if self.start == Start::INACTIVE {
             return None;
         }
+        let decision = decide(on, error);
         // The planned wait; `None`: the backoff is to be computed.
-        let known_wait = match decide(on, error) {
+        let known_wait = match decision {
             Decision::NoRetry => return self.give_up(site, GiveUpReason::NotRetryable, error, view),
             Decision::Retry | Decision::Throttled(None) => known_backoff(site.policy).map(WaitNanos::new),
             // Saturated once, here: the hooks see the wait that is slept.
@@ -231,7 +276,10 @@ impl RetryState {
         }
         // A start was stamped only if a timeout applies: without one, there is
         // no timeout to check, without looking at the policy.
-        if self.start.timed().is_none() && instrumentation::observers().none() {
+        if self.start.timed().is_none()
+            && instrumentation::observers().none()
+            && site.policy.get_budget().is_none()
+        {
             if self.start == Start::TESTING {
                 return Some(self.advance(WaitNanos::ZERO, HookGuards::none()));
             }
@@ -239,16 +287,18 @@ impl RetryState {
                 return Some(self.advance(wait, HookGuards::none()));
             }
         }
-        self.schedule(site, known_wait, error, now, view)
+        self.schedule(site, known_wait, decision.charge(), error, now, view)
     }
 
-    /// The rest of [`Self::after_failure`]: the backoff, the timeout, the hooks
-    /// and the recorder.
+    /// The rest of [`Self::after_failure`]: the backoff, the timeout, the
+    /// budget, the hooks and the recorder.
     #[inline(never)]
+    #[allow(clippy::too_many_arguments)] // the failure, spelled out: nothing to build on the caller's side
     fn schedule<E: Debug, W: ErrorView<E>>(
         &mut self,
         site: Site<'_>,
         known_wait: Option<WaitNanos>,
+        charge: Charge,
         error: &E,
         now: impl FnOnce() -> Stamp,
         view: &W,
@@ -259,6 +309,14 @@ impl RetryState {
             && start.elapsed_to(now()) >= timeout
         {
             return self.give_up(site, GiveUpReason::Timeout, error, view);
+        }
+        // Last, so that no retry the limits refuse is paid for. Testing mode
+        // keeps the accounting.
+        if let Some(budget) = site.policy.get_budget() {
+            if !budget.try_retry(charge) {
+                return self.give_up(site, GiveUpReason::BudgetExhausted, error, view);
+            }
+            self.waited_nanos = (self.waited_nanos & WAITED_MASK) | charge_bits(charge);
         }
         // Testing mode keeps the plan (for hooks' and recorders' eyes) and
         // sleeps none of it.
@@ -280,10 +338,12 @@ impl RetryState {
         Some(self.advance(wait, guards))
     }
 
-    /// Counts a scheduled retry and its wait.
+    /// Counts a scheduled retry and its wait, keeping the charge bits.
     #[inline]
     fn advance(&mut self, wait: WaitNanos, guards: HookGuards) -> Pause {
-        self.waited_nanos = self.waited_nanos.saturating_add(wait.get());
+        let charge = self.waited_nanos & !WAITED_MASK;
+        self.waited_nanos =
+            ((self.waited_nanos & WAITED_MASK).saturating_add(wait.get()).min(WAITED_MASK)) | charge;
         self.num = self.num.saturating_add(1);
         Pause::new(wait, guards)
     }
@@ -311,6 +371,22 @@ impl RetryState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn planned_waits_keep_the_charge_and_saturate() {
+        let policy = RetryPolicy::new();
+        let mut state = RetryState::new(&policy, crate::engine::coarse_stamp);
+        state.waited_nanos = charge_bits(Charge::Throttling);
+        let _ = state.advance(WaitNanos::new(5), HookGuards::none());
+        assert_eq!(state.waited(), Duration::from_nanos(5));
+        assert_eq!(charge_of(state.waited_nanos), Charge::Throttling);
+        let _ = state.advance(WaitNanos::new(u64::MAX), HookGuards::none());
+        assert_eq!(state.waited(), Duration::from_nanos(WAITED_MASK));
+        assert_eq!(charge_of(state.waited_nanos), Charge::Throttling);
+        for charge in [Charge::Failure, Charge::Timeout, Charge::Throttling] {
+            assert_eq!(charge_of(charge_bits(charge) | WAITED_MASK), charge);
+        }
+    }
 
     #[test]
     fn the_state_stays_small() {

@@ -8,6 +8,8 @@ mod setters;
 use core::fmt;
 use core::time::Duration;
 
+use crate::budget::RetryBudget;
+
 pub(crate) use backoff::{backoff_floor, jittered_backoff, known_backoff};
 pub(crate) use setters::policy_setters;
 
@@ -65,6 +67,19 @@ pub struct RetryPolicy {
     /// Whether every attempt's `next_wait` is the first one's: a base of 1, or
     /// a base of 1 or more that starts at the cap (`wait_max = 0`). Derived.
     flat_floor: bool,
+    /// The retry budget shared with other loops, if any.
+    budget: Option<BudgetRef>,
+}
+
+/// A budget in a policy: compared by identity, since two budgets with the
+/// same parameters are still two allowances.
+#[derive(Clone, Copy)]
+struct BudgetRef(&'static RetryBudget);
+
+impl PartialEq for BudgetRef {
+    fn eq(&self, other: &Self) -> bool {
+        core::ptr::eq(self.0, other.0)
+    }
 }
 
 impl RetryPolicy {
@@ -94,6 +109,7 @@ impl RetryPolicy {
             integral_exp_base: 0,
             first_floor_nanos: 0,
             flat_floor: false,
+            budget: None,
         }
         .derive()
     }
@@ -245,6 +261,34 @@ impl RetryPolicy {
         self.wait_exp_base
     }
 
+    /// Shares `budget` with every other loop that names it: a retry it refuses
+    /// is not made, and the loop gives up at once with
+    /// [`GiveUpReason::BudgetExhausted`](crate::instrumentation::GiveUpReason::BudgetExhausted),
+    /// returning the last error. See [`budget`](crate::budget).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use stamina::budget::{QuotaParams, RetryBudget};
+    /// use stamina::RetryPolicy;
+    ///
+    /// static TIGHT: RetryBudget = RetryBudget::token_quota(QuotaParams { capacity: 10, ..QuotaParams::AWS_STANDARD });
+    /// let policy = RetryPolicy::new().budget(&TIGHT);
+    /// assert!(policy.get_budget().is_some());
+    /// ```
+    #[must_use]
+    pub const fn budget(mut self, budget: &'static RetryBudget) -> Self {
+        self.budget = Some(BudgetRef(budget));
+        self
+    }
+
+    /// The retry budget, if one was set.
+    pub const fn get_budget(&self) -> Option<&'static RetryBudget> {
+        match self.budget {
+            Some(BudgetRef(budget)) => Some(budget),
+            None => None,
+        }
+    }
+
     /// The base as a whole number, 0 when it is not one (see the field).
     pub(crate) const fn integral_exp_base(&self) -> u32 {
         self.integral_exp_base
@@ -289,14 +333,19 @@ impl Default for RetryPolicy {
 impl fmt::Debug for RetryPolicy {
     // Keys in alphabetical order, as Python stamina's reprs print them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RetryPolicy")
+        let mut debug = f.debug_struct("RetryPolicy");
+        debug
             .field("attempts", &self.attempts)
             .field("timeout", &self.timeout)
             .field("wait_exp_base", &self.wait_exp_base)
             .field("wait_initial", &self.wait_initial)
             .field("wait_jitter", &self.wait_jitter)
-            .field("wait_max", &self.wait_max)
-            .finish()
+            .field("wait_max", &self.wait_max);
+        // Shown only when set: a policy without one reads as Python's.
+        if let Some(budget) = self.get_budget() {
+            debug.field("budget", budget);
+        }
+        debug.finish()
     }
 }
 

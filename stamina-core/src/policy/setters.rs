@@ -86,6 +86,14 @@ macro_rules! policy_setters {
             self.name.path()
         }
 
+        /// Shares the retry budget `budget` with every loop that names it. See
+        /// [`RetryPolicy::budget`](crate::RetryPolicy::budget).
+        #[must_use]
+        pub fn budget(mut self, budget: &'static crate::budget::RetryBudget) -> Self {
+            self.policy = self.policy.budget(budget);
+            self
+        }
+
         /// Replaces all parameters with `policy`'s.
         #[must_use]
         pub fn policy(mut self, policy: crate::RetryPolicy) -> Self {

@@ -83,6 +83,10 @@ impl PolicyExpr {
                 chain.extend(quote!(.wait_exp_base(#expr)));
             }
         }
+        if let Some(budget) = &params.budget {
+            // A reference to a `static`, which a constant may hold.
+            chain.extend(quote!(.budget(&#budget)));
+        }
         if all_const {
             Self::Const(quote!(const STAMINA_POLICY: #private::RetryPolicy = #chain;))
         } else {
