@@ -201,6 +201,42 @@ fn registering_twice_exposes_each_family_once() {
             assert_eq!(described, 1, "{name} in\n{text}");
         }
     }
-    let retries_samples = text.lines().filter(|line| line.starts_with("stamina_retries_total{")).count();
-    assert_eq!(retries_samples, 1, "{text}");
+    // The counters are process-wide, so other tests add label sets; each is
+    // one line unless the family were registered twice.
+    let sample = format!(
+        "stamina_retries_total{{callable=\"<context block>\",retry_num=\"1\",error_type=\"{}\"}}",
+        transient_type()
+    );
+    let samples = text.lines().filter(|line| line.starts_with(&sample)).count();
+    assert_eq!(samples, 1, "{text}");
+}
+
+static SCRAPED: stamina::budget::RetryBudget =
+    stamina::budget::RetryBudget::token_quota(stamina::budget::QuotaParams {
+        capacity: 12,
+        ..stamina::budget::QuotaParams::AWS_STANDARD
+    })
+    .named("scraped");
+
+/// A budget's refusals and level are in the scrape, under its name.
+#[test]
+fn budgets_show_their_refusals_and_level() {
+    let _isolated = isolated();
+    let mut registry = Registry::default();
+    register_prometheus_metrics(&mut registry);
+    let caller = RetryingCaller::new().attempts(10).wait_max(Duration::ZERO).budget(&SCRAPED);
+    // 12 tokens at 5 a retry: two retries, then refusals, one per call.
+    for _ in 0..3 {
+        assert!(caller.call(always, || Err::<(), _>(Transient(1))).is_err());
+    }
+    let mut text = String::new();
+    encode(&mut text, &registry).unwrap();
+    assert!(text.contains("# TYPE stamina_budget_refusals counter"), "{text}");
+    assert!(text.contains("stamina_budget_refusals_total{budget=\"scraped\"} 3"), "{text}");
+    assert!(text.contains("# TYPE stamina_budget_level gauge"), "{text}");
+    assert!(text.contains("stamina_budget_level{budget=\"scraped\"} 2"), "{text}");
+    assert!(
+        text.contains(r#"stamina_gave_up_total{callable="<context block>",reason="budget_exhausted""#),
+        "{text}"
+    );
 }

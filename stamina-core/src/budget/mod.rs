@@ -43,7 +43,8 @@
 mod quota;
 mod ratio;
 
-use std::sync::OnceLock;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
 use quota::Quota;
@@ -81,6 +82,10 @@ pub enum Charge {
 #[derive(Debug)]
 pub struct RetryBudget {
     policy: Policy,
+    name: &'static str,
+    refused: AtomicU64,
+    /// Whether a loop has used it, and it is listed for the metric sinks.
+    listed: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -102,7 +107,50 @@ impl RetryBudget {
     /// assert_eq!(budget.level(), 0);
     /// ```
     pub const fn token_quota(params: QuotaParams) -> Self {
-        Self { policy: Policy::Quota(Quota::new(params)) }
+        Self::with_policy(Policy::Quota(Quota::new(params)))
+    }
+
+    const fn with_policy(policy: Policy) -> Self {
+        Self { policy, name: "unnamed", refused: AtomicU64::new(0), listed: AtomicBool::new(false) }
+    }
+
+    /// Names the budget for the metric sinks (the `budget` label of
+    /// `stamina_budget_refusals_total` and `stamina_budget_level`); `unnamed`
+    /// without.
+    ///
+    /// ```
+    /// use stamina::budget::RetryBudget;
+    ///
+    /// static GITHUB: RetryBudget = RetryBudget::aws_standard().named("github");
+    /// assert_eq!(GITHUB.name(), "github");
+    /// ```
+    #[must_use]
+    pub const fn named(mut self, name: &'static str) -> Self {
+        self.name = name;
+        self
+    }
+
+    /// The name the metric sinks show.
+    ///
+    /// ```
+    /// assert_eq!(stamina::budget::RetryBudget::finagle().name(), "unnamed");
+    /// ```
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// How many retries it refused so far.
+    ///
+    /// ```
+    /// use stamina::budget::{Charge, QuotaParams, RetryBudget};
+    ///
+    /// let budget = RetryBudget::token_quota(QuotaParams { capacity: 5, ..QuotaParams::AWS_STANDARD });
+    /// assert!(budget.try_retry(Charge::Failure));
+    /// assert!(!budget.try_retry(Charge::Failure));
+    /// assert_eq!(budget.refusals(), 1);
+    /// ```
+    pub fn refusals(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
     }
 
     /// The AWS SDKs' standard retry quota ("retries 2.0"): 500 tokens, 5 a
@@ -150,7 +198,7 @@ impl RetryBudget {
     /// ```
     #[track_caller]
     pub const fn ratio(params: RatioParams) -> Self {
-        Self { policy: Policy::Ratio(Ratio::new(params)) }
+        Self::with_policy(Policy::Ratio(Ratio::new(params)))
     }
 
     /// Finagle's default budget: 20 % of the calls of the last 10 seconds,
@@ -186,9 +234,44 @@ impl RetryBudget {
     /// assert!(RetryBudget::aws_standard().try_retry(Charge::Failure));
     /// ```
     pub fn try_retry(&self, charge: Charge) -> bool {
-        match &self.policy {
+        let granted = match &self.policy {
             Policy::Quota(quota) => quota.try_withdraw(charge),
             Policy::Ratio(ratio) => ratio.try_withdraw(ratio.epoch(now_nanos())),
+        };
+        if !granted {
+            self.refused.fetch_add(1, Ordering::Relaxed);
+        }
+        #[cfg(feature = "metrics")]
+        self.report_to_metrics(granted);
+        granted
+    }
+
+    /// The `metrics` facade's view, kept on the retry path only: the level
+    /// after each retry asked for, and each refusal.
+    #[cfg(feature = "metrics")]
+    #[cold]
+    fn report_to_metrics(&self, granted: bool) {
+        #[allow(clippy::cast_precision_loss)] // a gauge
+        metrics::gauge!("stamina_budget_level", "budget" => self.name).set(self.level() as f64);
+        if !granted {
+            metrics::counter!("stamina_budget_refusals_total", "budget" => self.name).increment(1);
+        }
+    }
+
+    /// Lists the budget for the metric sinks, once: every loop that uses it
+    /// calls this (one load after the first time).
+    #[inline]
+    pub(crate) fn list(&'static self) {
+        if !self.listed.load(Ordering::Relaxed) {
+            self.list_slow();
+        }
+    }
+
+    #[cold]
+    fn list_slow(&'static self) {
+        let mut listed = LISTED.lock().unwrap_or_else(PoisonError::into_inner);
+        if !self.listed.swap(true, Ordering::Relaxed) {
+            listed.push(self);
         }
     }
 
@@ -251,6 +334,15 @@ impl RetryBudget {
             Policy::Ratio(ratio) => Some(ratio.params()),
         }
     }
+}
+
+/// The budgets loops have used, for the metric sinks.
+static LISTED: Mutex<Vec<&'static RetryBudget>> = Mutex::new(Vec::new());
+
+/// Every budget a retry loop has used so far, in the order of first use.
+#[cfg_attr(not(feature = "prometheus"), allow(dead_code))]
+pub(crate) fn listed() -> Vec<&'static RetryBudget> {
+    LISTED.lock().unwrap_or_else(PoisonError::into_inner).clone()
 }
 
 /// Nanoseconds on a monotonic clock since a process-wide base an hour before

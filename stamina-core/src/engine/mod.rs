@@ -148,6 +148,7 @@ impl RetryState {
         if let Some(budget) = policy.get_budget()
             && start != Start::INACTIVE
         {
+            budget.list();
             budget.call_started();
         }
         Self { start, waited_nanos: 0, num: 1, max_attempts }

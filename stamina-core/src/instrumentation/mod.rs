@@ -131,7 +131,7 @@ pub use metrics_hook::MetricsHook;
 pub use name::CallableName;
 #[cfg(feature = "prometheus")]
 pub use prometheus::{
-    GaveUpLabels, PrometheusHook, RetryLabels, SucceededLabels, get_prometheus_counter,
+    BudgetLabels, GaveUpLabels, PrometheusHook, RetryLabels, SucceededLabels, get_prometheus_counter,
     get_prometheus_gave_up_counter, get_prometheus_succeeded_counter, register_prometheus_metrics,
 };
 pub use registry::{get_on_retry_hooks, set_on_retry_hooks};

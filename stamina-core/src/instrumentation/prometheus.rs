@@ -6,6 +6,7 @@ use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
 use super::details::{GiveUpDetails, RetryDetails, SuccessDetails};
@@ -32,6 +33,13 @@ pub struct GaveUpLabels {
     pub reason: String,
     /// The error's type name.
     pub error_type: String,
+}
+
+/// The labels of `stamina_budget_refusals_total` and `stamina_budget_level`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct BudgetLabels {
+    /// The budget's [name](crate::budget::RetryBudget::named).
+    pub budget: String,
 }
 
 /// The labels of `stamina_succeeded_after_retries_total`.
@@ -140,6 +148,28 @@ impl Collector for StaminaCounters {
         for (name, help, family) in families {
             family.encode(encoder.encode_descriptor(name, help, None, family.metric_type())?)?;
         }
+        // The budgets loops have used, read now: a gauge is what it is at the
+        // scrape.
+        let budgets = crate::budget::listed();
+        let refusals: Family<BudgetLabels, Counter> = Family::default();
+        let levels: Family<BudgetLabels, Gauge> = Family::default();
+        for budget in &budgets {
+            let labels = BudgetLabels { budget: budget.name().to_owned() };
+            refusals.get_or_create(&labels).inc_by(budget.refusals());
+            levels.get_or_create(&labels).set(i64::try_from(budget.level()).unwrap_or(i64::MAX));
+        }
+        refusals.encode(encoder.encode_descriptor(
+            "stamina_budget_refusals",
+            "Total number of retries a retry budget refused.",
+            None,
+            refusals.metric_type(),
+        )?)?;
+        levels.encode(encoder.encode_descriptor(
+            "stamina_budget_level",
+            "What a retry budget has left: retries for a ratio budget, tokens for a token quota.",
+            None,
+            levels.metric_type(),
+        )?)?;
         Ok(())
     }
 }
