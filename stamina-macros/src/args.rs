@@ -75,8 +75,17 @@ pub(crate) struct PolicyParams {
     pub(crate) wait_max: Option<Value<u64>>,
     pub(crate) wait_jitter: Option<Value<u64>>,
     pub(crate) wait_exp_base: Option<Value<f64>>,
-    /// The path of a `static` retry budget.
-    pub(crate) budget: Option<syn::Path>,
+    /// The retry budget: the path of a `static` (borrowed in a constant), or
+    /// a `&'static RetryBudget` expression (`PER_HOST.get(host)`).
+    pub(crate) budget: Option<BudgetArg>,
+}
+
+/// `budget = ...`.
+pub(crate) enum BudgetArg {
+    /// `budget = GITHUB`: a `static`'s path.
+    Static(syn::Path),
+    /// Any other expression, evaluated when the retried code starts.
+    Expr(Box<Expr>),
 }
 
 /// The checked parameters.
@@ -186,7 +195,7 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
             "wait_jitter" => policy.wait_jitter = errors.handle(wait(expr, "wait_jitter")),
             "wait_exp_base" => policy.wait_exp_base = errors.handle(exp_base(expr)),
             "name" => name_given = errors.handle(block_name(expr)),
-            "budget" => policy.budget = errors.handle(budget_path(expr)),
+            "budget" => policy.budget = Some(budget_arg(expr)),
             // `crate`, the last of `POLICY_KEYS`.
             _ => runtime = errors.handle(crate_path(&expr)).unwrap_or_default(),
         }
@@ -247,16 +256,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// `budget = GITHUB`: the path of a `static` budget, which every loop that
-/// names it shares.
-fn budget_path(expr: Expr) -> darling::Result<syn::Path> {
+/// `budget = GITHUB` (a `static`'s path) or `budget = PER_HOST.get(host)`.
+fn budget_arg(expr: Expr) -> BudgetArg {
     match expr {
-        Expr::Path(path) if path.qself.is_none() => Ok(path.path),
-        other => Err(Error::custom(
-            "`budget` takes the name of a `static` retry budget, such as `budget = GITHUB` with \
-             `static GITHUB: stamina::budget::RetryBudget = stamina::budget::RetryBudget::aws_standard();`",
-        )
-        .with_span(&other)),
+        Expr::Path(path) if path.qself.is_none() => BudgetArg::Static(path.path),
+        other => BudgetArg::Expr(Box::new(other)),
     }
 }
 
@@ -631,18 +635,12 @@ mod tests {
     }
 
     #[test]
-    fn a_budget_is_the_path_of_a_static() {
-        let (params, found) = check_args(quote!(on = f, budget = crate::budgets::GITHUB), Macro::Attribute);
-        assert!(found.is_empty(), "{found:?}");
-        let budget = params.expect("valid parameters").policy.budget.expect("a budget");
-        assert_eq!(quote!(#budget).to_string(), "crate :: budgets :: GITHUB");
-        assert!(
-            only_problem(quote!(on = f, budget = &GITHUB))
-                .starts_with("`budget` takes the name of a `static`")
-        );
-        assert!(
-            only_problem(quote!(on = f, budget = make()))
-                .starts_with("`budget` takes the name of a `static`")
-        );
+    fn a_budget_is_a_static_or_an_expression() {
+        let budget = |args| check_args(args, Macro::Attribute).0.expect("valid parameters").policy.budget;
+        assert!(matches!(
+            budget(quote!(on = f, budget = crate::budgets::GITHUB)),
+            Some(BudgetArg::Static(_))
+        ));
+        assert!(matches!(budget(quote!(on = f, budget = PER_HOST.get(host))), Some(BudgetArg::Expr(_))));
     }
 }

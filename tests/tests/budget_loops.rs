@@ -104,3 +104,23 @@ fn testing_mode_keeps_the_accounting() {
     assert_eq!(attempts.load(Ordering::Relaxed), 4, "three retries paid for, the fourth refused");
     assert!(!TESTING.try_retry(Charge::Failure));
 }
+
+fn per_host(_: &str) -> RetryBudget {
+    RetryBudget::token_quota(QuotaParams { capacity: 5, ..QuotaParams::AWS_STANDARD })
+}
+
+static PER_HOST: stamina::budget::KeyedBudget = stamina::budget::KeyedBudget::new(per_host, 100);
+
+#[stamina::retry(on = always, attempts = 5, wait_max = 0, budget = PER_HOST.get(host))]
+fn fetch_from(host: &str, calls: &AtomicU32) -> Result<(), Unavailable> {
+    Err(Unavailable(calls.fetch_add(1, Ordering::Relaxed) + 1))
+}
+
+#[test]
+fn a_keyed_budget_gives_each_host_its_own() {
+    let (a, b) = (AtomicU32::new(0), AtomicU32::new(0));
+    // Five tokens each: one retry per host.
+    assert_eq!(fetch_from("a.example", &a), Err(Unavailable(2)));
+    assert_eq!(fetch_from("a.example", &a), Err(Unavailable(3)), "a's budget is spent");
+    assert_eq!(fetch_from("b.example", &b), Err(Unavailable(2)), "b has its own");
+}

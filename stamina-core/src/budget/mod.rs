@@ -26,6 +26,8 @@
 //! suits clients with bursts and few calls.
 //!
 //! Every operation is a few atomic operations: no lock, no allocation.
+//! [`KeyedBudget`] gives each key (a host, a partition) a budget of its own,
+//! for a bounded number of keys.
 //!
 //! ```
 //! use stamina::budget::{Charge, RetryBudget};
@@ -40,6 +42,7 @@
 //! assert_eq!(GITHUB.level(), 1);
 //! ```
 
+mod keyed;
 mod quota;
 mod ratio;
 
@@ -47,6 +50,7 @@ use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
+pub use keyed::KeyedBudget;
 use quota::Quota;
 pub use quota::QuotaParams;
 use ratio::Ratio;

@@ -10,7 +10,7 @@ use quote::quote;
 use syn::Expr;
 
 use super::{local, located_at};
-use crate::args::{self, PolicyParams, Runtime, Value};
+use crate::args::{self, BudgetArg, PolicyParams, Runtime, Value};
 
 /// The policy, with whether it is known at compile time.
 pub(super) enum PolicyExpr {
@@ -83,9 +83,14 @@ impl PolicyExpr {
                 chain.extend(quote!(.wait_exp_base(#expr)));
             }
         }
-        if let Some(budget) = &params.budget {
+        match &params.budget {
+            None => {}
             // A reference to a `static`, which a constant may hold.
-            chain.extend(quote!(.budget(&#budget)));
+            Some(BudgetArg::Static(path)) => chain.extend(quote!(.budget(&#path))),
+            Some(BudgetArg::Expr(expr)) => {
+                all_const = false;
+                chain.extend(quote!(.budget(#expr)));
+            }
         }
         if all_const {
             Self::Const(quote!(const STAMINA_POLICY: #private::RetryPolicy = #chain;))
