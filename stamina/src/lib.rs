@@ -365,13 +365,14 @@
 //! way Python stamina picks them from the packages you installed: the
 //! `tracing` events (a default feature) or else the `log` records, plus the
 //! Prometheus or `metrics` counters if you enable them. With the default
-//! features, a `tracing` subscriber shows this for a fn that fails three
-//! times with `attempts = 3, wait_initial = "100ms", wait_jitter = 0`:
+//! features, a `tracing` subscriber shows this for a fn `my_app::fetch_repo`
+//! that fails three times with `attempts = 3, wait_initial = "100ms",
+//! wait_jitter = 0` ([more](docs::sink_output)):
 //!
 //! ```text
-//!  WARN stamina: stamina.retry_scheduled callable="my_app::fetch_repo" retry_num=1 error_type="my_app::ApiError" caused_by=Unavailable wait_for=0.1 waited_so_far=0.0
-//!  WARN stamina: stamina.retry_scheduled callable="my_app::fetch_repo" retry_num=2 error_type="my_app::ApiError" caused_by=Unavailable wait_for=0.2 waited_so_far=0.1
-//!  WARN stamina: stamina.gave_up callable="my_app::fetch_repo" reason="attempts_exhausted" attempts=3 error_type="my_app::ApiError" caused_by=Unavailable waited=0.3
+//!  WARN stamina: stamina.retry_scheduled callable="my_app::fetch_repo" retry_num=1 error_type="my_app::ApiError" caused_by=503 Service Unavailable wait_for=0.1 waited_so_far=0.0
+//!  WARN stamina: stamina.retry_scheduled callable="my_app::fetch_repo" retry_num=2 error_type="my_app::ApiError" caused_by=503 Service Unavailable wait_for=0.2 waited_so_far=0.1
+//!  WARN stamina: stamina.gave_up callable="my_app::fetch_repo" reason="attempts_exhausted" attempts=3 error_type="my_app::ApiError" caused_by=503 Service Unavailable waited=0.3
 //! ```
 //!
 //! [`instrumentation`] has the events, the default hooks and what they cost;
@@ -387,7 +388,7 @@
 //!     eprintln!("{} failed ({}), retry {} in {:?}",
 //!         details.name, details.error_summary(), details.retry_num, details.wait_for);
 //! },));
-//! set_on_retry_hooks([]); // no hooks: a retry costs one atomic load more, nothing else
+//! set_on_retry_hooks([]); // no hooks: instrumentation costs a retry one atomic load
 //! set_on_retry_hooks(None); // the defaults
 //! ```
 //!
