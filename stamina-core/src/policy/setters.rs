@@ -33,14 +33,18 @@ macro_rules! policy_setters {
             self
         }
 
-        /// Sets the backoff after the first failure, before jitter.
+        /// Sets the backoff after the first failure, before jitter. The default
+        /// jitter (up to 1 s) swamps a small value: set
+        /// [`wait_jitter`](Self::wait_jitter) with it, to 10 ms or zero. See
+        /// [`RetryPolicy::wait_initial`](crate::RetryPolicy::wait_initial).
         #[must_use]
         pub fn wait_initial(mut self, wait_initial: core::time::Duration) -> Self {
             self.policy = self.policy.wait_initial(wait_initial);
             self
         }
 
-        /// Sets the cap on computed backoffs.
+        /// Sets the cap on computed backoffs; zero retries without waiting. See
+        /// [`RetryPolicy::wait_max`](crate::RetryPolicy::wait_max).
         #[must_use]
         pub fn wait_max(mut self, wait_max: core::time::Duration) -> Self {
             self.policy = self.policy.wait_max(wait_max);
@@ -48,13 +52,15 @@ macro_rules! policy_setters {
         }
 
         /// Sets the maximum jitter added to each backoff; zero switches it off.
+        /// See [`RetryPolicy::wait_jitter`](crate::RetryPolicy::wait_jitter).
         #[must_use]
         pub fn wait_jitter(mut self, wait_jitter: core::time::Duration) -> Self {
             self.policy = self.policy.wait_jitter(wait_jitter);
             self
         }
 
-        /// Sets the growth factor of the backoff.
+        /// Sets the growth factor of the backoff. See
+        /// [`RetryPolicy::wait_exp_base`](crate::RetryPolicy::wait_exp_base).
         ///
         /// # Panics
         ///
@@ -82,11 +88,25 @@ macro_rules! policy_setters {
 
         /// The name hooks see: `<context block>` unless set with
         /// [`name`](Self::name).
+        ///
+        /// ```
+        /// assert_eq!(stamina::RetryingCaller::new().get_name(), "<context block>");
+        /// ```
         pub fn get_name(&self) -> &'static str {
             self.name.path()
         }
 
-        /// Replaces all parameters with `policy`'s.
+        /// Replaces all parameters with `policy`'s: one policy, shared by several
+        /// callers.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use stamina::{RetryPolicy, RetryingCaller};
+        ///
+        /// const FAST: RetryPolicy = RetryPolicy::new().wait_initial(Duration::from_millis(10));
+        /// let caller = RetryingCaller::new().policy(FAST);
+        /// assert_eq!(caller.get_policy(), &FAST);
+        /// ```
         #[must_use]
         pub fn policy(mut self, policy: crate::RetryPolicy) -> Self {
             self.policy = policy;
@@ -94,6 +114,11 @@ macro_rules! policy_setters {
         }
 
         /// The parameters in force.
+        ///
+        /// ```
+        /// let caller = stamina::RetryingCaller::new().attempts(3);
+        /// assert_eq!(caller.get_policy().get_attempts(), Some(3));
+        /// ```
         pub fn get_policy(&self) -> &crate::RetryPolicy {
             &self.policy
         }
