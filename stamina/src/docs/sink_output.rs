@@ -113,14 +113,15 @@
 //! (`env_logger` with its `kv` feature, say) shows:
 //!
 //! ```text
-//! [WARN  stamina] stamina.retry_scheduled callable=my_app::fetch_repo retry_num=1 error_type=my_app::ApiError caused_by=503 Service Unavailable wait_for=0.1 waited_so_far=0
-//! [WARN  stamina] stamina.retry_scheduled callable=my_app::fetch_repo retry_num=2 error_type=my_app::ApiError caused_by=503 Service Unavailable wait_for=0.2 waited_so_far=0.1
-//! [WARN  stamina] stamina.gave_up callable=my_app::fetch_repo reason=attempts_exhausted attempts=3 error_type=my_app::ApiError caused_by=503 Service Unavailable waited=0.3
-//! [WARN  stamina] stamina.retry_scheduled callable=my_app::fetch_repo retry_num=1 error_type=my_app::ApiError caused_by=503 Service Unavailable wait_for=0.1 waited_so_far=0
-//! [INFO  stamina] stamina.succeeded_after_retries callable=my_app::fetch_repo attempts=2 waited=0.1
+//! [WARN stamina] stamina.retry_scheduled callable=my_app::fetch_repo retry_num=1 error_type=my_app::ApiError caused_by=503 Service Unavailable wait_for=0.1 waited_so_far=0
+//! [WARN stamina] stamina.retry_scheduled callable=my_app::fetch_repo retry_num=2 error_type=my_app::ApiError caused_by=503 Service Unavailable wait_for=0.2 waited_so_far=0.1
+//! [WARN stamina] stamina.gave_up callable=my_app::fetch_repo reason=attempts_exhausted attempts=3 error_type=my_app::ApiError caused_by=503 Service Unavailable waited=0.3
+//! [WARN stamina] stamina.retry_scheduled callable=my_app::fetch_repo retry_num=1 error_type=my_app::ApiError caused_by=503 Service Unavailable wait_for=0.1 waited_so_far=0
+//! [INFO stamina] stamina.succeeded_after_retries callable=my_app::fetch_repo attempts=2 waited=0.1
 //! ```
 //!
-//! (A zero is `0` here: `log` writes an `f64` with `Display`.)
+//! (A zero is `0` here: `log` writes an `f64` with `Display`. The
+//! [`LogHook`] page has this output as a doc-test.)
 //!
 //! ## Prometheus
 //!
@@ -145,8 +146,8 @@
 //!
 //! `stamina_retries_total{callable, retry_num, error_type}` is Python
 //! stamina's counter, name and labels unchanged; the other two are new. Each
-//! family is described from the start and has samples once it has counted
-//! something.
+//! family is described from the start, and has samples, in no set order, once
+//! it has counted something.
 //!
 //! ## `metrics`
 //!
