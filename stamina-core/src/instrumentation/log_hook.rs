@@ -64,6 +64,11 @@ pub struct LogHook;
 
 impl LogHook {
     /// The `log` sink.
+    ///
+    /// ```
+    /// stamina::instrumentation::set_on_retry_hooks((stamina::instrumentation::LogHook::new(),));
+    /// # stamina::instrumentation::set_on_retry_hooks(None);
+    /// ```
     pub const fn new() -> Self {
         Self
     }
