@@ -60,8 +60,19 @@ impl HookGuard {
         Self { value: Some(Box::new(value)) }
     }
 
-    /// Calls `on_drop` right before the next attempt (see the
-    /// [example](HookGuard)).
+    /// Calls `on_drop` right before the next attempt.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use stamina::instrumentation::HookGuard;
+    ///
+    /// let dropped = Arc::new(AtomicBool::new(false));
+    /// let flag = Arc::clone(&dropped);
+    /// let guard = HookGuard::on_drop(move || flag.store(true, Ordering::Relaxed));
+    /// drop(guard); // the retry loop drops it right before the next attempt
+    /// assert!(dropped.load(Ordering::Relaxed));
+    /// ```
     pub fn on_drop<F: FnOnce() + Send + 'static>(on_drop: F) -> Self {
         struct OnDrop<F: FnOnce()>(Option<F>);
         impl<F: FnOnce()> Drop for OnDrop<F> {

@@ -308,8 +308,22 @@ impl fmt::Debug for RecorderGuard {
     }
 }
 
-/// A future whose retry loops a [`Recorder`] records; see
-/// [`Recorder::future_scope`], which has an example.
+/// A future whose retry loops a [`Recorder`] records; made by
+/// [`Recorder::future_scope`].
+///
+/// It is `Send` when the inner future is, so it can be spawned:
+///
+/// ```
+/// # #[tokio::main(flavor = "multi_thread", worker_threads = 2)] async fn main() {
+/// use stamina::testing::{RecordedFuture, Recorder};
+///
+/// let recorder = Recorder::new();
+/// let task = async { stamina::RetryingCaller::new().call(|_: &()| true, || Ok::<_, ()>(1)) };
+/// let recorded: RecordedFuture<_> = recorder.future_scope(task);
+/// assert_eq!(tokio::spawn(recorded).await.unwrap(), Ok(1)); // on a worker thread
+/// assert_eq!(recorder.attempts().len(), 1);
+/// # }
+/// ```
 ///
 /// The inner future is boxed, so that this needs no pin projection (the
 /// crate has no `unsafe`); a recorder is a testing tool.

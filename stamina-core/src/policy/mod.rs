@@ -73,16 +73,40 @@ pub struct RetryPolicy {
 
 impl RetryPolicy {
     /// Python stamina's default number of attempts: 10.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::DEFAULT_ATTEMPTS, 10);
+    /// ```
     pub const DEFAULT_ATTEMPTS: u32 = 10;
     /// Python stamina's default timeout: 45 seconds.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::DEFAULT_TIMEOUT.as_secs(), 45);
+    /// ```
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(45);
     /// Python stamina's default first backoff: 100 milliseconds.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::DEFAULT_WAIT_INITIAL.as_millis(), 100);
+    /// ```
     pub const DEFAULT_WAIT_INITIAL: Duration = Duration::from_millis(100);
     /// Python stamina's default backoff cap: 5 seconds.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::DEFAULT_WAIT_MAX.as_secs(), 5);
+    /// ```
     pub const DEFAULT_WAIT_MAX: Duration = Duration::from_secs(5);
     /// Python stamina's default maximum jitter: 1 second.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::DEFAULT_WAIT_JITTER.as_secs(), 1);
+    /// ```
     pub const DEFAULT_WAIT_JITTER: Duration = Duration::from_secs(1);
     /// Python stamina's default exponent base: 2.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::DEFAULT_WAIT_EXP_BASE, 2.0);
+    /// ```
     pub const DEFAULT_WAIT_EXP_BASE: f64 = 2.0;
 
     /// A policy with stamina's defaults (see the table on [`RetryPolicy`]).
