@@ -440,7 +440,7 @@
 //! headers, which reqwest, hyper and axum share: 5xx and 429 are retried,
 //! after the `Retry-After` the server sent when there is a valid one (both
 //! forms, seconds and HTTP dates); every other status is not.
-//! [`RetryOnStatus::max_retry_after`](http::RetryOnStatus::max_retry_after)
+//! [`RetryOnStatus::max_retry_after`][max_retry_after]
 //! caps what a server you do not trust may ask for. Transport errors
 //! (connection refused or reset, timeouts) carry no status, so the pieces are
 //! called from a predicate over your client's own error type; the [`http`]
@@ -475,6 +475,15 @@
 //!
 //! Performance is measured in `stamina/benches`; see its
 //! [README](https://github.com/stamina-rs/stamina/blob/main/stamina/benches/README.md).
+//!
+// Without the feature, the links to `http` go to docs.rs.
+#![cfg_attr(feature = "http", doc = "[max_retry_after]: http::RetryOnStatus::max_retry_after")]
+#![cfg_attr(
+    not(feature = "http"),
+    doc = "[`http`]: https://docs.rs/stamina/latest/stamina/http/index.html",
+    doc = "[`http::RetryOnStatus`]: https://docs.rs/stamina/latest/stamina/http/struct.RetryOnStatus.html",
+    doc = "[max_retry_after]: https://docs.rs/stamina/latest/stamina/http/struct.RetryOnStatus.html#method.max_retry_after"
+)]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

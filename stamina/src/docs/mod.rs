@@ -6,4 +6,3 @@
 
 pub mod differences_from_python;
 pub mod sink_output;
-

@@ -155,8 +155,30 @@
 //! with the same names and labels, through the `metrics` facade, for whichever
 //! exporter your application installed.
 //!
-//! [`TracingHook`]: crate::instrumentation::TracingHook
-//! [`LogHook`]: crate::instrumentation::LogHook
-//! [`PrometheusHook`]: crate::instrumentation::PrometheusHook
-//! [`register_prometheus_metrics`]: crate::instrumentation::register_prometheus_metrics
-//! [`MetricsHook`]: crate::instrumentation::MetricsHook
+//!
+// The sinks' pages, on docs.rs when their feature is off here.
+#![cfg_attr(feature = "tracing", doc = "[`TracingHook`]: crate::instrumentation::TracingHook")]
+#![cfg_attr(
+    not(feature = "tracing"),
+    doc = "[`TracingHook`]: https://docs.rs/stamina/latest/stamina/instrumentation/struct.TracingHook.html"
+)]
+#![cfg_attr(feature = "log", doc = "[`LogHook`]: crate::instrumentation::LogHook")]
+#![cfg_attr(
+    not(feature = "log"),
+    doc = "[`LogHook`]: https://docs.rs/stamina/latest/stamina/instrumentation/struct.LogHook.html"
+)]
+#![cfg_attr(
+    feature = "prometheus",
+    doc = "[`PrometheusHook`]: crate::instrumentation::PrometheusHook",
+    doc = "[`register_prometheus_metrics`]: crate::instrumentation::register_prometheus_metrics"
+)]
+#![cfg_attr(
+    not(feature = "prometheus"),
+    doc = "[`PrometheusHook`]: https://docs.rs/stamina/latest/stamina/instrumentation/struct.PrometheusHook.html",
+    doc = "[`register_prometheus_metrics`]: https://docs.rs/stamina/latest/stamina/instrumentation/fn.register_prometheus_metrics.html"
+)]
+#![cfg_attr(feature = "metrics", doc = "[`MetricsHook`]: crate::instrumentation::MetricsHook")]
+#![cfg_attr(
+    not(feature = "metrics"),
+    doc = "[`MetricsHook`]: https://docs.rs/stamina/latest/stamina/instrumentation/struct.MetricsHook.html"
+)]
