@@ -12,6 +12,7 @@
 //! | `policy` | [`RetryPolicy`]: the parameters, their validation, the backoff formula, and the builder methods shared by every type carrying a policy |
 //! | `on` | what an `on` predicate may return ([`Decision`], [`IntoDecision`]), predicates over error types, and [`http`] status decisions (feature `http`) |
 //! | `api` | the public ways to retry without macros: [`RetryingCaller`], [`AsyncRetryingCaller`], [`retry_context`], and the [`Attempt`] a block sees |
+//! | [`budget`] | retry budgets shared by many loops: a token quota (AWS) and a ratio over a sliding window (Finagle) |
 //! | `engine` | the decision core ([`RetryState`](macro_support::RetryState)), its sync and async drivers, the wait after a failure, the clock, and [`Sleeper`] |
 //! | `switches` | the stored mode (active, testing) and how a loop reads it |
 //! | [`testing`] | the public switch API over it, and the test recorder |
@@ -25,6 +26,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
+pub mod budget;
 mod engine;
 pub mod instrumentation;
 #[doc(hidden)]

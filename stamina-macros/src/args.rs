@@ -1,137 +1,51 @@
-//! The parameters of `#[stamina::retry(...)]` and `retry_block!(...)`: parsing
-//! the `key = value` list, then checking every value, collecting all problems
-//! so the user sees them together, each on its own token.
+//! Checking the parameters of `#[stamina::retry(...)]` and `retry_block!(...)`:
+//! every `key = value` is judged on its own, all problems are recorded, and
+//! what passes becomes [`Params`], in which every value is known to be usable.
 
 use darling::Error;
 use proc_macro2::{Span, TokenStream};
-use quote::ToTokens;
+use quote::{ToTokens, quote};
 use syn::ext::IdentExt as _;
-use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Expr, ExprClosure, Ident, Lit, Token, Type, UnOp};
+use syn::{Expr, Ident, Lit, Pat, Token, Type, UnOp};
 
 use crate::duration::{parse_duration_str, parse_seconds};
+use crate::errors::Errors;
+use crate::parse::{Entry, EntryValue, Extent, RawArgs};
 
 /// The keys both macros accept.
 const POLICY_KEYS: &[&str] =
     &["on", "attempts", "timeout", "wait_initial", "wait_max", "wait_jitter", "wait_exp_base", "crate"];
 
-/// One `key = value` (or `key(...)`) as written.
-struct Entry {
-    key: Ident,
-    value: EntryValue,
-}
-
-enum EntryValue {
-    Expr(Box<Expr>),
-    /// `on = types(A, B)`.
-    Types(Punctuated<Type, Token![,]>),
-    /// `clone(a, b)`.
-    Idents(Punctuated<Ident, Token![,]>),
-    /// A bare key without a value.
-    Bare,
-}
-
-/// What the user wrote, before checking: the entries, and for `retry_block!` the
-/// closure at the end.
-pub(crate) struct RawArgs {
-    entries: Vec<Entry>,
-    pub(crate) closure: Option<ExprClosure>,
-}
-
-impl RawArgs {
-    /// Parses `key = value, ...`, followed by a closure when `with_closure`.
-    pub(crate) fn parse_with(input: ParseStream<'_>, with_closure: bool) -> syn::Result<Self> {
-        let mut entries = Vec::new();
-        let mut closure = None;
-        while !input.is_empty() {
-            if with_closure && starts_closure(input) {
-                let expr: Expr = input.parse()?;
-                match expr {
-                    Expr::Closure(c) => closure = Some(c),
-                    other => {
-                        return Err(syn::Error::new_spanned(
-                            other,
-                            "expected the retried code as a closure: `|attempt| { ... }` or `async |attempt| { ... }`",
-                        ));
-                    }
-                }
-                let _ = input.parse::<Option<Token![,]>>()?;
-                if !input.is_empty() {
-                    return Err(input.error("the closure must come last, after all `key = value` parameters"));
-                }
-                break;
-            }
-            let key = input.call(Ident::parse_any).map_err(|error| {
-                syn::Error::new(
-                    error.span(),
-                    if with_closure {
-                        "expected `key = value` parameters followed by a closure `|attempt| { ... }`"
-                    } else {
-                        "expected `key = value` parameters, such as `on = is_retriable, attempts = 3`"
-                    },
-                )
-            })?;
-            let value = if input.peek(Token![=]) {
-                input.parse::<Token![=]>()?;
-                if key == "on" {
-                    if let Some(types) = try_parse_types(input) {
-                        EntryValue::Types(types)
-                    } else {
-                        EntryValue::Expr(Box::new(input.parse()?))
-                    }
-                } else {
-                    EntryValue::Expr(Box::new(input.parse()?))
-                }
-            } else if input.peek(syn::token::Paren) {
-                let content;
-                syn::parenthesized!(content in input);
-                EntryValue::Idents(content.parse_terminated(Ident::parse_any, Token![,])?)
-            } else {
-                EntryValue::Bare
-            };
-            entries.push(Entry { key, value });
-            if input.is_empty() {
-                break;
-            }
-            input.parse::<Token![,]>()?;
-        }
-        Ok(Self { entries, closure })
-    }
-}
-
-fn starts_closure(input: ParseStream<'_>) -> bool {
-    input.peek(Token![|]) || input.peek(Token![||]) || input.peek(Token![async]) || input.peek(Token![move])
-}
-
-/// `types(A, B)` followed by `,` or the end; anything else is an expression.
-fn try_parse_types(input: ParseStream<'_>) -> Option<Punctuated<Type, Token![,]>> {
-    use syn::parse::discouraged::Speculative as _;
-    let fork = input.fork();
-    let parsed = (|| -> syn::Result<_> {
-        let name: Ident = fork.parse()?;
-        if name != "types" {
-            return Err(fork.error("not types"));
-        }
-        let content;
-        syn::parenthesized!(content in fork);
-        let types = content.parse_terminated(Type::parse, Token![,])?;
-        if !(fork.is_empty() || fork.peek(Token![,])) {
-            return Err(fork.error("not types"));
-        }
-        Ok(types)
-    })();
-    let types = parsed.ok()?;
-    input.advance_to(&fork);
-    Some(types)
+/// Which macro the parameters belong to: only the attribute has arguments to
+/// `clone`, and only a block needs a `name` (the attribute's is its fn's path).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Macro {
+    Attribute,
+    Block,
 }
 
 /// The `on` predicate.
 pub(crate) enum OnArg {
-    /// A fn path, a closure, or any expression the runtime accepts.
-    Expr(Box<Expr>),
-    /// Error types to look for along a type-erased error's source chain.
+    /// A closure whose argument has no type: it gets one from where it is
+    /// passed, so it is passed where the error type is known.
+    Untyped(Box<Expr>),
+    /// Any other expression (a fn, a closure with a typed argument, a value):
+    /// its type is checked against the error type before it is used.
+    Typed(Box<Expr>),
+    /// `types(A, B)`: error types to look for along a type-erased error's
+    /// source chain, with the span of `on`.
     Types(Punctuated<Type, Token![,]>, Span),
+}
+
+impl OnArg {
+    /// Where the value was written (its first token), to show type errors on.
+    pub(crate) fn span(&self) -> Span {
+        match self {
+            Self::Untyped(expr) | Self::Typed(expr) => first_span(&**expr),
+            Self::Types(_, span) => *span,
+        }
+    }
 }
 
 /// A limit or wait that is either known now or computed at run time.
@@ -142,44 +56,77 @@ pub(crate) enum Value<T> {
     Expr(Box<Expr>),
 }
 
-/// The checked parameters.
-pub(crate) struct Params {
-    pub(crate) on: Option<OnArg>,
+/// The policy parameters given; `None` keeps the default.
+pub(crate) struct PolicyParams {
     pub(crate) attempts: Option<Value<Option<u32>>>,
     /// Nanoseconds, `None` for no limit.
     pub(crate) timeout: Option<Value<Option<u64>>>,
+    /// Nanoseconds, each.
     pub(crate) wait_initial: Option<Value<u64>>,
     pub(crate) wait_max: Option<Value<u64>>,
     pub(crate) wait_jitter: Option<Value<u64>>,
     pub(crate) wait_exp_base: Option<Value<f64>>,
-    pub(crate) krate: Option<syn::Path>,
-    /// Arguments each attempt clones (`#[retry]` only).
-    pub(crate) clone: Vec<Ident>,
 }
 
-/// Checks every entry, collecting all problems. `allow_clone` is true for the
-/// attribute, where arguments exist.
-pub(crate) fn check(raw: RawArgs, allow_clone: bool) -> (Params, Vec<Error>) {
-    let mut errors = Error::accumulator();
-    let mut params = Params {
-        on: None,
+/// The checked parameters.
+pub(crate) struct Params {
+    pub(crate) on: OnArg,
+    pub(crate) policy: PolicyParams,
+    /// Arguments each attempt clones (`#[retry]` only).
+    pub(crate) clone: Vec<Ident>,
+    /// The name hooks see (`retry_block!` only); `<context block>` without.
+    pub(crate) name: Option<syn::LitStr>,
+}
+
+/// The path generated code names the runtime through: `::stamina::__private`,
+/// or `<crate>::__private` for `crate = "..."`.
+pub(crate) struct Runtime(TokenStream);
+
+impl Runtime {
+    /// The path, spanned where the macro was called.
+    pub(crate) fn path(&self) -> &TokenStream {
+        &self.0
+    }
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Self(quote!(::stamina::__private))
+    }
+}
+
+/// Checks every entry, recording all problems in `errors`. Returns the runtime
+/// path even when something else is wrong (a block's fallback needs it), and
+/// the parameters when everything is right.
+pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Runtime, Option<Params>) {
+    let found_before = errors.len();
+    let mut on = None;
+    let mut policy = PolicyParams {
         attempts: None,
         timeout: None,
         wait_initial: None,
         wait_max: None,
         wait_jitter: None,
         wait_exp_base: None,
-        krate: None,
-        clone: Vec::new(),
     };
+    let mut runtime = Runtime::default();
+    let mut clone = Vec::new();
+    let mut name_given = None;
     let mut seen: Vec<String> = Vec::new();
     for Entry { key, value } in raw.entries {
         let name = key.unraw().to_string();
-        let known = POLICY_KEYS.contains(&name.as_str()) || (allow_clone && name == "clone");
-        if !known {
+        let allows_clone = for_macro == Macro::Attribute;
+        let allows_name = for_macro == Macro::Block;
+        if !(POLICY_KEYS.contains(&name.as_str())
+            || (allows_clone && name == "clone")
+            || (allows_name && name == "name"))
+        {
             let mut alternatives: Vec<&&str> = POLICY_KEYS.iter().collect();
-            if allow_clone {
+            if allows_clone {
                 alternatives.push(&"clone");
+            }
+            if allows_name {
+                alternatives.push(&"name");
             }
             errors.push(Error::unknown_field_with_alts(&name, alternatives).with_span(&key));
             continue;
@@ -189,54 +136,97 @@ pub(crate) fn check(raw: RawArgs, allow_clone: bool) -> (Params, Vec<Error>) {
             continue;
         }
         seen.push(name.clone());
-        if name == "clone" {
-            match value {
-                EntryValue::Idents(idents) => params.clone.extend(idents),
-                _ => errors.push(
-                    Error::custom(
-                        "write `clone(arg, ...)` with the names of the arguments each attempt clones",
-                    )
-                    .with_span(&key),
-                ),
-            }
-            continue;
-        }
         let expr = match value {
-            EntryValue::Expr(expr) => expr,
+            EntryValue::Idents(idents) if name == "clone" => {
+                clone.extend(idents);
+                continue;
+            }
             EntryValue::Types(types) if name == "on" => {
                 if types.is_empty() {
-                    errors.push(
-                        Error::custom(
-                            "`types()` needs at least one error type, such as `types(std::io::Error)`",
-                        )
-                        .with_span(&key),
+                    errors.at(
+                        key.span(),
+                        "`types()` needs at least one error type, such as `types(std::io::Error)`",
                     );
                 } else {
-                    params.on = Some(OnArg::Types(types, key.span()));
+                    on = Some(OnArg::Types(types, key.span()));
                 }
                 continue;
             }
-            EntryValue::Types(_) | EntryValue::Idents(_) | EntryValue::Bare => {
-                errors.push(
-                    Error::custom(format!("`{name}` needs a value: write `{name} = ...`")).with_span(&key),
+            EntryValue::Expr(expr) if name != "clone" => unwrap_groups(*expr),
+            _ if name == "clone" => {
+                errors.at(
+                    key.span(),
+                    "write `clone(arg, ...)` with the names of the arguments each attempt clones",
                 );
                 continue;
             }
+            _ => {
+                errors.at(key.span(), format!("`{name}` needs a value: write `{name} = ...`"));
+                continue;
+            }
         };
-        let expr = unwrap_groups(*expr);
         match name.as_str() {
-            "on" => params.on = Some(OnArg::Expr(Box::new(expr))),
-            "attempts" => params.attempts = errors.handle(attempts(expr)),
-            "timeout" => params.timeout = errors.handle(timeout(expr)),
-            "wait_initial" => params.wait_initial = errors.handle(wait(expr, "wait_initial")),
-            "wait_max" => params.wait_max = errors.handle(wait(expr, "wait_max")),
-            "wait_jitter" => params.wait_jitter = errors.handle(wait(expr, "wait_jitter")),
-            "wait_exp_base" => params.wait_exp_base = errors.handle(exp_base(expr)),
-            "crate" => params.krate = errors.handle(crate_path(&expr)),
-            _ => unreachable!("every known key is handled"),
+            "on" => on = Some(on_arg(expr)),
+            "attempts" => policy.attempts = errors.handle(attempts(expr)),
+            "timeout" => policy.timeout = errors.handle(timeout(expr)),
+            "wait_initial" => policy.wait_initial = errors.handle(wait(expr, "wait_initial")),
+            "wait_max" => policy.wait_max = errors.handle(wait(expr, "wait_max")),
+            "wait_jitter" => policy.wait_jitter = errors.handle(wait(expr, "wait_jitter")),
+            "wait_exp_base" => policy.wait_exp_base = errors.handle(exp_base(expr)),
+            "name" => name_given = errors.handle(block_name(expr)),
+            // `crate`, the last of `POLICY_KEYS`.
+            _ => runtime = errors.handle(crate_path(&expr)).unwrap_or_default(),
         }
     }
-    (params, errors.into_inner())
+    let Some(on) = on else {
+        // An `on` that was given but is wrong has its own error already.
+        if !seen.iter().any(|name| name == "on") {
+            missing_on(raw.extent, errors);
+        }
+        return (runtime, None);
+    };
+    let params = (errors.len() == found_before).then_some(Params { on, policy, clone, name: name_given });
+    (runtime, params)
+}
+
+/// The missing-`on` error, under the whole parameter list (or the macro call
+/// when there is none). Why `on` is required is in the docs.
+fn missing_on(extent: Option<Extent>, errors: &mut Errors) {
+    const MESSAGE: &str = "missing `on`: name the errors to retry on, such as `on = is_retriable` \
+                           with `fn is_retriable(error: &YourError) -> bool`";
+    match extent {
+        Some(Extent { first, last }) => {
+            let ends = [Ident::new("first", first), Ident::new("last", last)];
+            errors.spanned(quote!(#(#ends)*), MESSAGE);
+        }
+        None => errors.at(Span::call_site(), MESSAGE),
+    }
+}
+
+/// `name = "..."`: a string literal, since hooks get a `&'static str`.
+fn block_name(expr: Expr) -> darling::Result<syn::LitStr> {
+    match expr {
+        Expr::Lit(syn::ExprLit { lit: Lit::Str(name), .. }) if !name.value().is_empty() => Ok(name),
+        other => Err(Error::custom(
+            "`name` takes a non-empty string literal, such as `name = \"fetch_readme\"`: the name hooks, logs and metrics see",
+        )
+        .with_span(&other)),
+    }
+}
+
+/// `on`'s expression, told apart by whether its type says what it takes.
+fn on_arg(expr: Expr) -> OnArg {
+    match &expr {
+        Expr::Closure(closure) if closure.inputs.iter().any(|input| !matches!(input, Pat::Type(_))) => {
+            OnArg::Untyped(Box::new(expr))
+        }
+        _ => OnArg::Typed(Box::new(expr)),
+    }
+}
+
+/// The span of the first token of `tokens`.
+pub(crate) fn first_span(tokens: &impl ToTokens) -> Span {
+    tokens.to_token_stream().into_iter().next().map_or_else(Span::call_site, |token| token.span())
 }
 
 fn unwrap_groups(expr: Expr) -> Expr {
@@ -309,11 +299,14 @@ fn duration_literal(expr: &Expr, name: &str) -> darling::Result<Option<u64>> {
         Lit::Str(text) => parse_duration_str(&text.value()),
         Lit::Int(int) => parse_seconds(int.base10_digits()),
         Lit::Float(float) => parse_seconds(float.base10_digits()),
-        other => Err(format!(
-            "`{name}` takes a duration: a string with units (\"30s\", \"250ms\", \"1m30s\"), a number of \
-             seconds (30, 0.5), or a `Duration` expression; found `{}`",
-            other.to_token_stream()
-        )),
+        other => {
+            return Err(Error::custom(format!(
+                "`{name}` takes a duration: a string with units (\"30s\", \"250ms\", \"1m30s\"), a number of \
+                 seconds (30, 0.5), or a `Duration` expression; found `{}`",
+                other.to_token_stream()
+            ))
+            .with_span(other));
+        }
     };
     parsed.map(Some).map_err(|message| Error::custom(format!("`{name}`: {message}")).with_span(&lit.lit))
 }
@@ -371,7 +364,7 @@ fn exp_base(expr: Expr) -> darling::Result<Value<f64>> {
     Ok(Value::Const(value))
 }
 
-fn crate_path(expr: &Expr) -> darling::Result<syn::Path> {
+fn crate_path(expr: &Expr) -> darling::Result<Runtime> {
     let error = || {
         Error::custom(
             "`crate` takes the path of the stamina crate as a string: `crate = \"my_crate::stamina\"`",
@@ -385,40 +378,196 @@ fn crate_path(expr: &Expr) -> darling::Result<syn::Path> {
     for segment in &mut path.segments {
         segment.ident.set_span(text.span());
     }
-    Ok(path)
+    Ok(Runtime(quote!(#path::__private)))
 }
 
-impl Params {
-    /// The facade path generated code names the runtime through.
-    pub(crate) fn private_path(&self) -> TokenStream {
-        let root = self.krate.as_ref().map_or_else(|| quote::quote!(::stamina), |path| quote::quote!(#path));
-        quote::quote!(#root::__private)
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    use super::*;
+
+    /// The parameters and problems of `args` given to `for_macro`.
+    fn check_args(args: TokenStream, for_macro: Macro) -> (Option<Params>, Vec<String>) {
+        let raw = syn::parse2::<RawArgs>(args).expect("the arguments parse");
+        let mut errors = Errors::default();
+        let (_, params) = check(raw, for_macro, &mut errors);
+        (params, errors.messages())
     }
 
-    /// Where `on`'s value was written.
-    pub(crate) fn on_span(&self) -> Span {
-        match &self.on {
-            Some(OnArg::Expr(expr)) => syn::spanned::Spanned::span(&**expr),
-            Some(OnArg::Types(_, span)) => *span,
-            None => Span::call_site(),
+    fn problems(args: TokenStream) -> Vec<String> {
+        check_args(args, Macro::Attribute).1
+    }
+
+    fn only_problem(args: TokenStream) -> String {
+        let found = problems(args);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found.into_iter().next().unwrap_or_default()
+    }
+
+    #[test]
+    fn every_parameter_is_checked_into_its_value() {
+        let (params, found) = check_args(
+            quote!(
+                on = is_retriable,
+                attempts = 3,
+                timeout = "1m30s",
+                wait_initial = 0.5,
+                wait_max = 2,
+                wait_jitter = "250ms",
+                wait_exp_base = 1.5,
+                clone(body),
+                crate = "my::stamina"
+            ),
+            Macro::Attribute,
+        );
+        assert!(found.is_empty(), "{found:?}");
+        let Params { on, policy, clone, name } = params.expect("valid parameters");
+        assert!(name.is_none());
+        assert!(matches!(on, OnArg::Typed(_)));
+        assert!(matches!(policy.attempts, Some(Value::Const(Some(3)))));
+        assert!(matches!(policy.timeout, Some(Value::Const(Some(90_000_000_000)))));
+        assert!(matches!(policy.wait_initial, Some(Value::Const(500_000_000))));
+        assert!(matches!(policy.wait_max, Some(Value::Const(2_000_000_000))));
+        assert!(matches!(policy.wait_jitter, Some(Value::Const(250_000_000))));
+        assert!(
+            matches!(policy.wait_exp_base, Some(Value::Const(base)) if (base - 1.5).abs() < f64::EPSILON)
+        );
+        assert_eq!(clone, ["body"]);
+    }
+
+    #[test]
+    fn limits_can_be_none_or_expressions() {
+        let (params, found) =
+            check_args(quote!(on = is_retriable, attempts = None, timeout = self.timeout), Macro::Block);
+        assert!(found.is_empty(), "{found:?}");
+        let policy = params.expect("valid parameters").policy;
+        assert!(matches!(policy.attempts, Some(Value::Const(None))));
+        assert!(matches!(policy.timeout, Some(Value::Expr(_))));
+    }
+
+    #[test]
+    fn the_runtime_path_follows_crate() {
+        let raw = syn::parse2::<RawArgs>(quote!(on = f, crate = "my::stamina")).expect("parses");
+        let (runtime, _) = check(raw, Macro::Block, &mut Errors::default());
+        assert_eq!(runtime.path().to_string(), "my :: stamina :: __private");
+        assert_eq!(Runtime::default().path().to_string(), ":: stamina :: __private");
+        assert!(only_problem(quote!(on = f, crate = my::stamina)).starts_with("`crate` takes the path"));
+        assert!(only_problem(quote!(on = f, crate = "not a path")).starts_with("`crate` takes the path"));
+    }
+
+    #[test]
+    fn on_is_told_apart_by_whether_its_type_is_written() {
+        let on = |args| check_args(args, Macro::Block).0.expect("valid parameters").on;
+        assert!(matches!(on(quote!(on = |e| e.is_timeout())), OnArg::Untyped(_)));
+        assert!(matches!(on(quote!(on = |e: &Error| e.is_timeout())), OnArg::Typed(_)));
+        assert!(matches!(on(quote!(on = is_retriable)), OnArg::Typed(_)));
+        assert!(
+            matches!(on(quote!(on = types(std::io::Error, Other))), OnArg::Types(types, _) if types.len() == 2)
+        );
+    }
+
+    #[test]
+    fn on_is_required() {
+        let message = only_problem(quote!(attempts = 3));
+        assert!(message.starts_with("missing `on`: name the errors to retry on"), "{message}");
+        assert!(only_problem(quote!()).starts_with("missing `on`"));
+        // An `on` that is there but wrong has its own error, and no other.
+        assert_eq!(only_problem(quote!(on)), "`on` needs a value: write `on = ...`");
+        assert_eq!(
+            only_problem(quote!(on = types())),
+            "`types()` needs at least one error type, such as `types(std::io::Error)`"
+        );
+    }
+
+    #[test]
+    fn keys_are_known_and_given_once() {
+        assert_eq!(
+            only_problem(quote!(on = f, attemps = 3)),
+            "Unknown field: `attemps`. Did you mean `attempts`?"
+        );
+        assert_eq!(
+            only_problem(quote!(on = f, attempts = 2, attempts = 3)),
+            "duplicate parameter `attempts`: give it once"
+        );
+        assert_eq!(
+            check_args(quote!(on = f, clone(x)), Macro::Block).1,
+            ["Unknown field: `clone`. Available values: `attempts`, `crate`, `name`, `on`, `timeout`, \
+              `wait_exp_base`, `wait_initial`, `wait_jitter`, `wait_max`"]
+        );
+        assert_eq!(
+            only_problem(quote!(on = f, clone = x)),
+            "write `clone(arg, ...)` with the names of the arguments each attempt clones"
+        );
+        assert_eq!(
+            only_problem(quote!(on = f, attempts)),
+            "`attempts` needs a value: write `attempts = ...`"
+        );
+    }
+
+    #[test]
+    fn attempts_must_run_the_code() {
+        assert!(
+            only_problem(quote!(on = f, attempts = 0)).starts_with("`attempts = 0` would never run the code")
+        );
+        assert!(only_problem(quote!(on = f, attempts = -1)).starts_with("`attempts` cannot be negative"));
+        assert!(only_problem(quote!(on = f, attempts = 2.5)).starts_with("`attempts` takes a whole number"));
+        assert!(
+            only_problem(quote!(on = f, attempts = 5_000_000_000))
+                .starts_with("`attempts` must fit in a `u32`")
+        );
+    }
+
+    #[test]
+    fn durations_are_checked_at_compile_time() {
+        assert_eq!(
+            only_problem(quote!(on = f, timeout = "1 fortnight")),
+            "`timeout`: unknown unit `fortnight` in duration \"1 fortnight\": units are `h`, `m`, `s`, `ms`, `us` or `ns`"
+        );
+        assert!(only_problem(quote!(on = f, wait_max = "30")).contains("is missing a unit after `30`"));
+        assert!(
+            only_problem(quote!(on = f, wait_initial = -1)).starts_with("`wait_initial` cannot be negative")
+        );
+        assert!(
+            only_problem(quote!(on = f, wait_jitter = None)).starts_with("`wait_jitter` cannot be `None`")
+        );
+        assert!(only_problem(quote!(on = f, wait_max = true)).starts_with("`wait_max` takes a duration"));
+        assert!(only_problem(quote!(on = f, timeout = 0)).starts_with("a zero `timeout` would never retry"));
+    }
+
+    #[test]
+    fn the_exponential_base_is_positive() {
+        for base in [quote!(0), quote!(-2.0), quote!("2")] {
+            assert!(
+                only_problem(quote!(on = f, wait_exp_base = #base)).starts_with("`wait_exp_base` must be")
+            );
         }
     }
 
-    /// Errors for a missing `on`, spanned on `span` (the macro call).
-    pub(crate) fn require_on(&self, span: Span) -> Option<Error> {
-        self.on.is_none().then(|| {
-            Error::custom(
-                "missing `on`: name the errors to retry on, e.g. `on = is_retriable` (a fn or closure taking \
-                 `&YourError`) or `on = types(std::io::Error)`; stamina never retries on every error by default, \
-                 because retrying a bug or a rejected request only makes things worse",
-            )
-            .with_span(&span)
-        })
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let found =
+            problems(quote!(attempts = 0, timeout = "soon", wait_max = -1, atempts = 2, attempts = 3));
+        assert_eq!(found.len(), 6, "{found:?}");
+        assert!(found[5].starts_with("missing `on`"));
     }
-}
 
-impl Parse for RawArgs {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        Self::parse_with(input, false)
+    #[test]
+    fn a_block_takes_a_name_and_the_attribute_does_not() {
+        let (params, found) = check_args(quote!(on = f, name = "fetch_readme"), Macro::Block);
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(params.expect("valid parameters").name.expect("a name").value(), "fetch_readme");
+        for (args, message) in [
+            (quote!(on = f, name = fetch_readme), "`name` takes a non-empty string literal"),
+            (quote!(on = f, name = ""), "`name` takes a non-empty string literal"),
+        ] {
+            let (params, found) = check_args(args, Macro::Block);
+            assert!(params.is_none());
+            assert!(found.len() == 1 && found[0].starts_with(message), "{found:?}");
+        }
+        let (params, found) = check_args(quote!(on = f, name = "x"), Macro::Attribute);
+        assert!(params.is_none());
+        assert!(found.len() == 1 && found[0].contains("name"), "{found:?}");
     }
 }

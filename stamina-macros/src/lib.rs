@@ -6,14 +6,18 @@
 //! The macros emit thin code: a loop that hands each attempt's outcome to
 //! stamina-core's `RetryState`, which makes every decision, computes every
 //! wait and calls every hook.
+//!
+//! Each macro goes through the same phases, one module each: [`parse`] reads
+//! the input as written, [`args`] and [`validate`] check it (collecting every
+//! problem) into a validated form, and [`expand`] generates code from that
+//! form only.
 
 mod args;
-mod block;
-mod codegen;
-mod consumed;
 mod duration;
-mod policy;
-mod retry_fn;
+mod errors;
+mod expand;
+mod parse;
+mod validate;
 
 use proc_macro::TokenStream;
 
@@ -51,9 +55,10 @@ use proc_macro::TokenStream;
 /// - `on` (required): a fn path, a closure, or any predicate over `&E` returning
 ///   `bool`, `Duration`, `Option<Duration>` or `stamina::Decision`; or
 ///   `types(A, B, ...)` to match error types along a type-erased error's source
-///   chain.
-/// - `attempts` (10): a whole number ≥ 1, `None` for no limit, or a `u32`
-///   expression.
+///   chain. There is no default: stamina never retries on every error, because
+///   retrying a bug or a rejected request only makes things worse.
+/// - `attempts` (10): a whole number ≥ 1, `None` for no limit, or a `u32` (or
+///   `Option<u32>`) expression; convert other integers with `u32::try_from`.
 /// - `timeout` (45 s): a duration, `None` for no limit, or an
 ///   `Option<Duration>` expression.
 /// - `wait_initial` (100 ms), `wait_max` (5 s), `wait_jitter` (1 s): durations.
@@ -67,7 +72,7 @@ use proc_macro::TokenStream;
 /// expression. Literals are checked at compile time.
 #[proc_macro_attribute]
 pub fn retry(attr: TokenStream, item: TokenStream) -> TokenStream {
-    retry_fn::expand(attr.into(), &item.into()).into()
+    expand::retry_attr(attr.into(), &item.into()).into()
 }
 
 /// Retries inline code: the same parameters as [`macro@retry`] (without
@@ -88,9 +93,10 @@ pub fn retry(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 ///
 /// With `async |attempt| { ... }` (or `async move`) it is a future of the
-/// result. `?` and `return` inside the closure end the attempt. Hooks see the
+/// result; the closure itself is async, not its body (`|attempt| async { ... }`
+/// is rejected). `?` and `return` inside the closure end the attempt. Hooks see the
 /// loop as `<context block>`.
 #[proc_macro]
 pub fn retry_block(input: TokenStream) -> TokenStream {
-    block::expand(input.into()).into()
+    expand::retry_block(input.into()).into()
 }

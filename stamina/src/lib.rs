@@ -39,7 +39,7 @@
 //! - [Choosing `on`](#choosing-on)
 //! - [Testing](#testing)
 //! - [Instrumentation](#instrumentation), and [`#[tracing::instrument]`](#with-tracinginstrument)
-//! - [HTTP](#http)
+//! - [HTTP](#http), and [retry budgets](#retry-budgets)
 //! - [Async runtimes](#async-runtimes)
 //! - [Cargo features](#cargo-features)
 //! - Pages: [differences from Python stamina](docs::differences_from_python), [what the
@@ -128,7 +128,8 @@
 //! Hooks, logs and metrics see a retried fn by its path
 //! (`my_app::client::fetch`), and a method by its `Self` type's path and its
 //! name (`my_app::Client::get`). An associated fn without `self` is named by
-//! its module path and its name.
+//! its module path and its name. Blocks, the callers and `retry_context` are
+//! `<context block>`, or the name you give them (see [below](#parameters)).
 //!
 //! # Retrying a block: `retry_block!`
 //!
@@ -165,7 +166,8 @@
 //! { ... }` or `async move |attempt| { ... }`, is a future of it, `Send` when
 //! its body is. The closure itself is async: write `async |attempt| { ... }`,
 //! not `|attempt| async { ... }`. `?` and `return` inside the closure end the
-//! attempt. Hooks see a block as `<context block>`, as in Python.
+//! attempt. Hooks see a block as `<context block>`, as in Python, unless it
+//! has a name of its own: `retry_block!(name = "fetch_readme", on = ..., |attempt| ...)`.
 //!
 //! # Without macros: the callers and `retry_context`
 //!
@@ -234,6 +236,7 @@
 //! | `wait_jitter` | 1 s | a duration; `0` switches it off | the most random jitter added to each wait, before the cap |
 //! | `wait_exp_base` | `2` | a number > 0, or an `f64` expression | the growth factor of the backoff |
 //! | `clone(arg, ...)` | none | `#[retry]` only | arguments each attempt gets its own clone of ([above](#arguments-the-body-consumes-clone)) |
+//! | `name` | the fn's path; `<context block>` | `retry_block!` only: a string literal | the name hooks, logs and metrics see; the builders' `.name(..)` |
 //! | `crate` | `"::stamina"` | a string | the path to stamina, for crates that re-export it |
 //!
 //! `attempts` is a `u32`: convert other integers with `u32::try_from`.
@@ -276,15 +279,16 @@
 //! | `bool` | `true`: retry after the backoff; `false`: return the error now |
 //! | `Duration` | retry after exactly this wait: no cap, no jitter, still one attempt. Zero is an immediate retry |
 //! | `Option<Duration>` | `None`: don't retry; `Some(wait)`: as `Duration` |
-//! | [`Decision`] | `Retry`, `RetryAfter(wait)` or `NoRetry` |
+//! | [`Decision`] | `Retry`, `RetryAfter(wait)`, `Throttled(wait)` (the server said to slow down: the same waits, charged as throttling by a [budget]) or `NoRetry` |
 //!
 //! Which to write:
 //!
 //! - **Your own error type**: a fn over it returning `bool`, matching the
 //!   variants that are transient.
 //! - **The server says how long to wait** (a `Retry-After`, a rate limit's
-//!   reset): return the wait, as a `Duration` or [`Decision::RetryAfter`]. The
-//!   policy's `timeout` still bounds the loop.
+//!   reset): return the wait, as a `Duration` or [`Decision::RetryAfter`]
+//!   ([`Decision::Throttled`] for a rate limit). The policy's `timeout` still
+//!   bounds the loop.
 //! - **Type-erased errors** (`Box<dyn Error + Send + Sync>`, and
 //!   `anyhow::Error` with the `anyhow` feature): `on = types(A, B)` in the
 //!   macros, [`error_types::<(A, B), E>()`](error_types) elsewhere. Both look
@@ -437,14 +441,23 @@
 //! # HTTP
 //!
 //! With the `http` feature, [`http`] decides on the `http` crate's status and
-//! headers, which reqwest, hyper and axum share: 5xx and 429 are retried,
-//! after the `Retry-After` the server sent when there is a valid one (both
-//! forms, seconds and HTTP dates); every other status is not.
+//! headers, which reqwest, hyper and axum share: 5xx and 429 are retried
+//! (429 as [`Decision::Throttled`]), after the `Retry-After` the server sent
+//! when there is a valid one (both forms, seconds and HTTP dates); every other
+//! status is not.
 //! [`RetryOnStatus::max_retry_after`][max_retry_after]
 //! caps what a server you do not trust may ask for. Transport errors
 //! (connection refused or reset, timeouts) carry no status, so the pieces are
 //! called from a predicate over your client's own error type; the [`http`]
 //! module shows one for reqwest.
+//!
+//! # Retry budgets
+//!
+//! Each loop's limits bound what one call does, not what all the calls of a
+//! process do together against a dependency that is down. A retry budget
+//! ([`budget`]) bounds the retries of many calls as a whole: a token quota
+//! (the AWS SDKs') or a ratio of the calls (Finagle's). Its page has the
+//! policies, their bounds and presets.
 //!
 //! # Async runtimes
 //!
@@ -502,7 +515,7 @@ pub use stamina_core::{
     error_types, is_active, retry_context, set_active,
 };
 #[doc(inline)]
-pub use stamina_core::{instrumentation, testing};
+pub use stamina_core::{budget, instrumentation, testing};
 #[cfg(feature = "macros")]
 #[doc(inline)]
 pub use stamina_macros::{retry, retry_block};
@@ -511,12 +524,14 @@ pub use stamina_macros::{retry, retry_block};
 /// follows semver.
 #[doc(hidden)]
 pub mod __private {
+    pub use core::any::type_name;
     pub use core::clone::Clone;
     pub use core::default::Default;
     pub use core::ops::ControlFlow;
     pub use core::option::Option;
     pub use core::result::Result;
     pub use core::time::Duration;
+    pub use core::{concat, module_path};
     pub use stamina_core::macro_support::*;
     pub use stamina_core::{Attempt, DefaultSleeper, RetryPolicy, error_types};
 }

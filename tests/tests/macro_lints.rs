@@ -125,6 +125,11 @@ impl Client {
         Ok(self.calls)
     }
 
+    #[stamina::retry(on = is_retriable, attempts = self.calls + 1, wait_max = 0)]
+    fn limited(&self) -> ApiResult<u32> {
+        Ok(self.calls)
+    }
+
     #[stamina::retry(on = is_retriable, attempts = 1)]
     fn into_calls(self) -> ApiResult<u32> {
         Ok(self.calls)
@@ -148,6 +153,44 @@ impl Fetch for Client {
     }
 }
 
+// One-line bodies of every kind: the generated code puts nothing in a block of
+// its own around them, which `unused_braces` would flag ("unnecessary braces
+// around block return value"). rustfmt would spread them over lines, where the
+// lint does not look, so it is told to leave them.
+#[rustfmt::skip]
+mod one_line {
+    use super::{ApiError, ApiResult, is_retriable};
+
+    #[stamina::retry(on = is_retriable, attempts = 2, wait_max = 0)]
+    pub(super) fn sync_fn(x: u32) -> Result<u32, ApiError> { Ok(x + 1) }
+
+    #[stamina::retry(on = is_retriable, attempts = 2, wait_max = 0)]
+    pub(super) async fn async_fn(x: u32) -> Result<u32, ApiError> { Ok(x + 1) }
+
+    #[stamina::retry(on = is_retriable, attempts = 2, wait_max = 0, clone(payload))]
+    pub(super) fn cloning(payload: Vec<u8>) -> ApiResult<usize> { Ok(payload.into_iter().map(usize::from).sum()) }
+
+    /// A client with one-line methods.
+    #[derive(Debug)]
+    pub(super) struct Counter(pub(super) u32);
+
+    impl Counter {
+        #[stamina::retry(on = is_retriable, attempts = 2, wait_max = 0)]
+        pub(super) fn method(&self) -> ApiResult<u32> { Ok(self.0) }
+
+        #[stamina::retry(on = is_retriable, attempts = 2, wait_max = 0)]
+        pub(super) async fn async_method(&self) -> ApiResult<u32> { Ok(self.0) }
+    }
+
+    pub(super) fn sync_block() -> ApiResult<u32> {
+        stamina::retry_block!(on = is_retriable, attempts = 2, wait_max = 0, |attempt| { Ok(attempt.num()) })
+    }
+
+    pub(super) async fn async_block() -> ApiResult<u32> {
+        stamina::retry_block!(on = is_retriable, attempts = 2, wait_max = 0, async |attempt| { Ok(attempt.num()) }).await
+    }
+}
+
 fn assert_send<T: Send>(value: T) -> T {
     value
 }
@@ -166,7 +209,12 @@ fn everything_runs() {
     assert_eq!(client.bump(), Ok(2));
     assert_eq!(client.get("k").unwrap(), "k:2");
     assert_eq!(client.fetch(), Ok(2));
+    assert_eq!(client.limited(), Ok(2));
     assert_eq!(client.into_calls(), Ok(2));
+    assert_eq!(one_line::sync_fn(1), Ok(2));
+    assert_eq!(one_line::cloning(vec![1, 2]), Ok(3));
+    assert_eq!(one_line::Counter(3).method(), Ok(3));
+    assert_eq!(one_line::sync_block(), Ok(1));
 }
 
 #[tokio::test]
@@ -174,6 +222,9 @@ async fn async_fns_run_and_are_send() {
     assert_eq!(assert_send(free_async(1)).await, Ok(2));
     let mut client = Client::default();
     assert_eq!(assert_send(client.bump_async()).await, Ok(2));
+    assert_eq!(one_line::async_fn(1).await, Ok(2));
+    assert_eq!(one_line::Counter(3).async_method().await, Ok(3));
+    assert_eq!(one_line::async_block().await, Ok(1));
 }
 
 #[test]

@@ -334,8 +334,8 @@ fn callers_are_reusable_and_show_their_parameters() {
     }
     assert_eq!(
         format!("{caller:?}"),
-        "RetryingCaller(RetryPolicy { attempts: Some(42), timeout: Some(13s), wait_exp_base: 2.0, \
-         wait_initial: 23s, wait_jitter: 1s, wait_max: 5s })"
+        "RetryingCaller { name: \"<context block>\", policy: RetryPolicy { attempts: Some(42), timeout: Some(13s), \
+         wait_exp_base: 2.0, wait_initial: 23s, wait_jitter: 1s, wait_max: 5s } }"
     );
     let bound = caller.on(is_transient);
     let text = format!("{bound:?}");

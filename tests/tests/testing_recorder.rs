@@ -228,8 +228,8 @@ async fn real_waits_are_recorded_as_planned_and_slept() {
     );
 }
 
-/// Callers and `retry_context` report `<context block>`, or the name given to
-/// them, to hooks and recorders alike.
+/// Callers, `retry_context` and `retry_block!` report `<context block>`, or
+/// the name given to them, to hooks and recorders alike.
 #[tokio::test]
 async fn callers_and_contexts_report_their_names() {
     let recorder = Recorder::new();
@@ -266,6 +266,10 @@ async fn callers_and_contexts_report_their_names() {
         .call_async(|_| fail_once_async())
         .await;
     let _ = caller.call(decide, || Ok::<_, ApiError>(()));
+    let _ = stamina::retry_block!(on = decide, name = "sync_block", |_attempt| Ok::<_, ApiError>(()));
+    let _ = stamina::retry_block!(on = decide, name = "async_block", async |_attempt| Ok::<_, ApiError>(()))
+        .await;
+    let _ = stamina::retry_block!(on = decide, |_attempt| Ok::<_, ApiError>(()));
 
     let names: Vec<_> = recorder.attempts().into_iter().map(|record| record.name).collect();
     assert_eq!(
@@ -279,6 +283,9 @@ async fn callers_and_contexts_report_their_names() {
             "async_caller",
             "async_context",
             "async_context",
+            "<context block>",
+            "sync_block",
+            "async_block",
             "<context block>"
         ]
     );

@@ -96,7 +96,10 @@ impl RetryingCaller {
 
 impl Debug for RetryingCaller {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RetryingCaller").field("name", &self.name).field("policy", &self.policy).finish()
+        f.debug_struct("RetryingCaller")
+            .field("name", &self.name.path())
+            .field("policy", &self.policy)
+            .finish()
     }
 }
 
@@ -291,7 +294,7 @@ impl<S> AsyncRetryingCaller<S> {
 impl<S> Debug for AsyncRetryingCaller<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncRetryingCaller")
-            .field("name", &self.name)
+            .field("name", &self.name.path())
             .field("policy", &self.policy)
             .field("sleeper", &core::any::type_name::<S>())
             .finish()

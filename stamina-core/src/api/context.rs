@@ -154,7 +154,7 @@ impl<P, S> Debug for RetryContext<P, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RetryContext")
             .field("on", &core::any::type_name::<P>())
-            .field("name", &self.name)
+            .field("name", &self.name.path())
             .field("policy", &self.policy)
             .finish_non_exhaustive()
     }

@@ -42,6 +42,8 @@ use core::num::NonZeroU32;
 use core::time::Duration;
 
 pub use clock::Stamp;
+#[cfg(not(feature = "test-util"))]
+pub(crate) use clock::coarse_now;
 pub(crate) use clock::{coarse_stamp, saturating_nanos};
 pub use drive::{run_async, run_sync};
 use pause::WaitNanos;
@@ -216,9 +218,11 @@ impl RetryState {
         // The planned wait; `None`: the backoff is to be computed.
         let known_wait = match decide(on, error) {
             Decision::NoRetry => return self.give_up(site, GiveUpReason::NotRetryable, error, view),
-            Decision::Retry => known_backoff(site.policy).map(WaitNanos::new),
+            Decision::Retry | Decision::Throttled(None) => known_backoff(site.policy).map(WaitNanos::new),
             // Saturated once, here: the hooks see the wait that is slept.
-            Decision::RetryAfter(wait) => Some(WaitNanos::new(saturating_nanos(wait))),
+            Decision::RetryAfter(wait) | Decision::Throttled(Some(wait)) => {
+                Some(WaitNanos::new(saturating_nanos(wait)))
+            }
         };
         if let Some(max_attempts) = self.max_attempts
             && self.num >= max_attempts.get()

@@ -38,9 +38,9 @@ use std::error::Error;
 pub struct RetryDetails<'a> {
     /// The retried callable's name: the path of a `#[stamina::retry]` fn
     /// (`my_app::client::fetch`, `my_app::Client::get` for methods), or
-    /// `<context block>` for `retry_block!`, and for
+    /// `<context block>` for `retry_block!`,
     /// [`retry_context`](crate::retry_context) and the retrying callers unless
-    /// they were given a name with `.name(..)`.
+    /// they were given a name (`name = "..."`, `.name(..)`).
     pub name: &'a str,
     /// The number of the attempt that just failed: 1 after the first failure.
     pub retry_num: u32,
@@ -147,17 +147,20 @@ pub enum GiveUpReason {
     /// `on` said the error is not retryable; this can happen on the first
     /// attempt, before any retry.
     NotRetryable,
+    /// The loop's [retry budget](crate::budget) refused the retry.
+    BudgetExhausted,
 }
 
 impl GiveUpReason {
     /// The reason in snake case, as the built-in sinks report it:
-    /// `attempts_exhausted`, `timeout`, `not_retryable`. `Display` writes the
-    /// same.
+    /// `attempts_exhausted`, `timeout`, `not_retryable`, `budget_exhausted`.
+    /// `Display` writes the same.
     ///
     /// ```
     /// use stamina::instrumentation::GiveUpReason;
     ///
     /// assert_eq!(GiveUpReason::AttemptsExhausted.as_str(), "attempts_exhausted");
+    /// assert_eq!(GiveUpReason::BudgetExhausted.as_str(), "budget_exhausted");
     /// assert_eq!(GiveUpReason::Timeout.to_string(), "timeout");
     /// ```
     pub const fn as_str(self) -> &'static str {
@@ -165,6 +168,7 @@ impl GiveUpReason {
             Self::AttemptsExhausted => "attempts_exhausted",
             Self::Timeout => "timeout",
             Self::NotRetryable => "not_retryable",
+            Self::BudgetExhausted => "budget_exhausted",
         }
     }
 }

@@ -56,9 +56,9 @@
 //! path of a `#[stamina::retry]` fn (`my_app::client::fetch`), a method's
 //! `Self` type and name (`my_app::Client::get`), or `<context block>`, Python
 //! stamina's name for `retry_block!`, [`retry_context`](crate::retry_context)
-//! and the callers. Give a caller or a context its own name with
-//! `.name("fetch_readme")`, so that two loops are two log names and two metric
-//! series.
+//! and the callers. Give a block its own name with `name = "fetch_readme"`,
+//! and a caller or a context with `.name("fetch_readme")`, so that two loops
+//! are two log names and two metric series.
 //!
 //! # Defaults
 //!

@@ -92,8 +92,8 @@ pub struct Recorder {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AttemptRecord {
-    /// The name hooks see: the fn's path, `Type::method`, a caller's or a
-    /// context's `.name(..)`, or `<context block>`.
+    /// The name hooks see: the fn's path, `Type::method`, a block's, a caller's
+    /// or a context's own name, or `<context block>`.
     pub name: String,
     /// The attempt's number, from 1.
     pub num: u32,

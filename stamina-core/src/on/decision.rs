@@ -34,6 +34,11 @@ pub enum Decision {
     RetryAfter(Duration),
     /// Do not retry: the error is returned at once, unchanged.
     NoRetry,
+    /// Retry, and the server said to slow down (HTTP 429): after the wait it
+    /// asked for, exactly as [`RetryAfter`](Self::RetryAfter), or with the
+    /// policy's backoff when it named none. A [retry budget](crate::budget)
+    /// charges such a retry as [`Charge::Throttling`](crate::budget::Charge).
+    Throttled(Option<Duration>),
 }
 
 impl Decision {
@@ -45,10 +50,27 @@ impl Decision {
     ///
     /// assert!(Decision::Retry.retries());
     /// assert!(Decision::RetryAfter(Duration::ZERO).retries()); // an immediate retry
+    /// assert!(Decision::Throttled(None).retries());
     /// assert!(!Decision::NoRetry.retries());
     /// ```
     pub const fn retries(self) -> bool {
         !matches!(self, Self::NoRetry)
+    }
+
+    /// What a budget charges for the retry this decision asks for.
+    ///
+    /// ```
+    /// use stamina::Decision;
+    /// use stamina::budget::Charge;
+    ///
+    /// assert_eq!(Decision::Retry.charge(), Charge::Failure);
+    /// assert_eq!(Decision::Throttled(None).charge(), Charge::Throttling);
+    /// ```
+    pub const fn charge(self) -> crate::budget::Charge {
+        match self {
+            Self::Throttled(_) => crate::budget::Charge::Throttling,
+            Self::Retry | Self::RetryAfter(_) | Self::NoRetry => crate::budget::Charge::Failure,
+        }
     }
 }
 
@@ -146,6 +168,7 @@ mod tests {
             Decision::RetryAfter(Duration::from_secs(1))
         );
         assert!(Decision::RetryAfter(Duration::ZERO).retries());
+        assert!(Decision::Throttled(Some(Duration::ZERO)).retries());
         assert!(!Decision::NoRetry.retries());
     }
 

@@ -4,8 +4,9 @@
 //!
 //! | status | [`RetryOnStatus::decide`] |
 //! |---|---|
-//! | 5xx, 429, with a valid `Retry-After` | [`Decision::RetryAfter`] the header's wait (capped, if you set a cap) |
-//! | 5xx, 429, without one (or with garbage) | [`Decision::Retry`]: the policy's backoff with jitter |
+//! | 5xx, with a valid `Retry-After` | [`Decision::RetryAfter`] the header's wait (capped, if you set a cap) |
+//! | 5xx, without one (or with garbage) | [`Decision::Retry`]: the policy's backoff with jitter |
+//! | 429 | [`Decision::Throttled`], with the header's wait (capped) or without one: the same waits, and a [budget](crate::budget) charges it as throttling |
 //! | anything else (404, 403, 400, 2xx, 3xx) | [`Decision::NoRetry`] |
 //!
 //! A server's wait is honoured as asked, even above the policy's `wait_max`,
@@ -193,14 +194,14 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
 ///
 /// let trusting = RetryOnStatus::new();
 /// assert_eq!(
-///     trusting.decide(StatusCode::TOO_MANY_REQUESTS, &hostile),
+///     trusting.decide(StatusCode::SERVICE_UNAVAILABLE, &hostile),
 ///     Decision::RetryAfter(Duration::from_secs(99_999_999))
 /// );
 ///
 /// let wary = RetryOnStatus::new().max_retry_after(Duration::from_secs(30));
 /// assert_eq!(
 ///     wary.decide(StatusCode::TOO_MANY_REQUESTS, &hostile),
-///     Decision::RetryAfter(Duration::from_secs(30))
+///     Decision::Throttled(Some(Duration::from_secs(30)))
 /// );
 /// assert_eq!(wary.decide(StatusCode::BAD_GATEWAY, &HeaderMap::new()), Decision::Retry);
 /// assert_eq!(wary.decide(StatusCode::NOT_FOUND, &hostile), Decision::NoRetry);
@@ -278,8 +279,12 @@ impl RetryOnStatus {
     /// let mut headers = HeaderMap::new();
     /// headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
     /// let on_status = RetryOnStatus::new();
-    /// assert_eq!(on_status.decide(StatusCode::TOO_MANY_REQUESTS, &headers), Decision::RetryAfter(Duration::from_secs(1)));
+    /// assert_eq!(on_status.decide(StatusCode::SERVICE_UNAVAILABLE, &headers), Decision::RetryAfter(Duration::from_secs(1)));
     /// assert_eq!(on_status.decide(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new()), Decision::Retry);
+    /// assert_eq!(
+    ///     on_status.decide(StatusCode::TOO_MANY_REQUESTS, &headers),
+    ///     Decision::Throttled(Some(Duration::from_secs(1)))
+    /// );
     /// assert_eq!(on_status.decide(StatusCode::NOT_FOUND, &headers), Decision::NoRetry);
     /// ```
     pub fn decide(&self, status: StatusCode, headers: &HeaderMap) -> Decision {
@@ -307,9 +312,12 @@ impl RetryOnStatus {
         if !is_retryable_status(status) {
             return Decision::NoRetry;
         }
-        match retry_after_at(headers, now) {
-            Some(wait) => Decision::RetryAfter(self.max_retry_after.map_or(wait, |cap| wait.min(cap))),
-            None => Decision::Retry,
+        let wait =
+            retry_after_at(headers, now).map(|wait| self.max_retry_after.map_or(wait, |cap| wait.min(cap)));
+        match (status == StatusCode::TOO_MANY_REQUESTS, wait) {
+            (true, wait) => Decision::Throttled(wait),
+            (false, Some(wait)) => Decision::RetryAfter(wait),
+            (false, None) => Decision::Retry,
         }
     }
 
@@ -462,17 +470,18 @@ mod tests {
         let trusting = RetryOnStatus::new();
         let none = HeaderMap::new();
         assert_eq!(trusting.decide(StatusCode::SERVICE_UNAVAILABLE, &none), Decision::Retry);
-        assert_eq!(trusting.decide(StatusCode::TOO_MANY_REQUESTS, &none), Decision::Retry);
+        assert_eq!(trusting.decide(StatusCode::TOO_MANY_REQUESTS, &none), Decision::Throttled(None));
         assert_eq!(
             trusting.decide(StatusCode::TOO_MANY_REQUESTS, &headers("1")),
-            Decision::RetryAfter(Duration::from_secs(1))
+            Decision::Throttled(Some(Duration::from_secs(1)))
         );
         assert_eq!(
             trusting.decide(StatusCode::SERVICE_UNAVAILABLE, &headers("2")),
             Decision::RetryAfter(Duration::from_secs(2))
         );
         // Garbage falls back to the policy's backoff instead of giving up.
-        assert_eq!(trusting.decide(StatusCode::TOO_MANY_REQUESTS, &headers("-3")), Decision::Retry);
+        assert_eq!(trusting.decide(StatusCode::TOO_MANY_REQUESTS, &headers("-3")), Decision::Throttled(None));
+        assert_eq!(trusting.decide(StatusCode::BAD_GATEWAY, &headers("-3")), Decision::Retry);
         // A 404 or 403 is never retried, whatever the server says.
         assert_eq!(trusting.decide(StatusCode::NOT_FOUND, &headers("1")), Decision::NoRetry);
         assert_eq!(trusting.decide(StatusCode::FORBIDDEN, &headers("1")), Decision::NoRetry);
@@ -487,10 +496,10 @@ mod tests {
         assert_eq!(RetryOnStatus::new().get_max_retry_after(), None);
         assert_eq!(
             wary.decide(StatusCode::TOO_MANY_REQUESTS, &headers("99999999")),
-            Decision::RetryAfter(Duration::from_secs(10))
+            Decision::Throttled(Some(Duration::from_secs(10)))
         );
         assert_eq!(
-            wary.decide(StatusCode::TOO_MANY_REQUESTS, &headers("3")),
+            wary.decide(StatusCode::SERVICE_UNAVAILABLE, &headers("3")),
             Decision::RetryAfter(Duration::from_secs(3))
         );
         assert_eq!(wary.decide(StatusCode::BAD_GATEWAY, &HeaderMap::new()), Decision::Retry);
@@ -510,7 +519,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             RetryOnStatus::new().decide_response(&response),
-            Decision::RetryAfter(Duration::from_secs(4))
+            Decision::Throttled(Some(Duration::from_secs(4)))
         );
     }
 
@@ -553,6 +562,10 @@ mod tests {
             let decision = RetryOnStatus::new()
                 .max_retry_after(cap)
                 .decide(StatusCode::TOO_MANY_REQUESTS, &headers(&secs.to_string()));
+            prop_assert_eq!(decision, Decision::Throttled(Some(Duration::from_secs(secs).min(cap))));
+            let decision = RetryOnStatus::new()
+                .max_retry_after(cap)
+                .decide(StatusCode::SERVICE_UNAVAILABLE, &headers(&secs.to_string()));
             prop_assert_eq!(decision, Decision::RetryAfter(Duration::from_secs(secs).min(cap)));
         }
     }

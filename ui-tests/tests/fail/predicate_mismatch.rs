@@ -1,7 +1,5 @@
-//! Characterization test: a predicate whose argument type is not the fn's
-//! error type. The first two errors are the ones that matter (at the return
-//! type and at `on`, naming both types); rustc adds follow-up errors from the
-//! generated call into the runtime, recorded here so that a change shows up.
+//! A predicate whose argument is not `&` the fn's error type: one error, on
+//! `on`, naming the type the predicate must take and the one it takes.
 
 #[derive(Debug)]
 struct ApiError;
@@ -13,11 +11,28 @@ fn is_other_retriable(_: &OtherError) -> bool {
     true
 }
 
+fn by_value(_: ApiError) -> bool {
+    true
+}
+
 #[stamina::retry(on = is_other_retriable)]
 fn fetch() -> Result<(), ApiError> {
     Ok(())
 }
 
+#[stamina::retry(on = by_value)]
+fn fetch_by_value() -> Result<(), ApiError> {
+    Ok(())
+}
+
+#[stamina::retry(on = |_: &OtherError| true)]
+async fn fetch_async() -> Result<(), ApiError> {
+    Ok(())
+}
+
 fn main() {
     let _ = fetch();
+    let _ = fetch_by_value();
+    let _ = fetch_async();
+    let _ = stamina::retry_block!(on = is_other_retriable, |_attempt| Err::<(), _>(ApiError));
 }
