@@ -7,9 +7,9 @@
 //! stamina-core's `RetryState`, which makes every decision, computes every
 //! wait and calls every hook.
 //!
-//! Each macro goes through the same phases, one module each: [`parse`] reads
-//! the input as written, [`args`] and [`validate`] check it (collecting every
-//! problem) into a validated form, and [`expand`] generates code from that
+//! Each macro goes through the same phases, one module each: `parse` reads
+//! the input as written, `args` and `validate` check it (collecting every
+//! problem) into a validated form, and `expand` generates code from that
 //! form only.
 
 mod args;
@@ -46,30 +46,27 @@ use proc_macro::TokenStream;
 /// assert_eq!(fetch(&mut calls).unwrap(), 3);
 /// ```
 ///
-/// Works on sync and async fns, free fns and methods (`self`, `&self`,
-/// `&mut self`), generic fns, and any return type that is a `Result`, also
-/// through an alias such as `std::io::Result<T>`.
+/// An async fn, retrying on an error type along a type-erased error's chain:
 ///
-/// # Parameters
+/// ```
+/// type BoxError = Box<dyn std::error::Error + Send + Sync>;
 ///
-/// - `on` (required): a fn path, a closure, or any predicate over `&E` returning
-///   `bool`, `Duration`, `Option<Duration>` or `stamina::Decision`; or
-///   `types(A, B, ...)` to match error types along a type-erased error's source
-///   chain. There is no default: stamina never retries on every error, because
-///   retrying a bug or a rejected request only makes things worse.
-/// - `attempts` (10): a whole number ≥ 1, `None` for no limit, or a `u32` (or
-///   `Option<u32>`) expression; convert other integers with `u32::try_from`.
-/// - `timeout` (45 s): a duration, `None` for no limit, or an
-///   `Option<Duration>` expression.
-/// - `wait_initial` (100 ms), `wait_max` (5 s), `wait_jitter` (1 s): durations.
-/// - `wait_exp_base` (2): a number > 0.
-/// - `clone(arg, ...)`: arguments each attempt gets its own clone of, for a
-///   body that moves them.
-/// - `crate = "path"`: where to find stamina, for crates that re-export it.
+/// #[stamina::retry(on = types(std::io::Error), attempts = 3, wait_max = 0)] // no waits, for the example
+/// async fn read_port(path: &str) -> Result<u16, BoxError> {
+///     let text = std::fs::read_to_string(path)?; // an io::Error: retried
+///     Ok(text.trim().parse()?) // a ParseIntError: returned at once
+/// }
+/// # let mut future = std::pin::pin!(read_port("/does/not/exist"));
+/// # let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// # let std::task::Poll::Ready(result) = future.as_mut().poll(&mut cx) else { panic!("pending") };
+/// # assert!(result.unwrap_err().is::<std::io::Error>());
+/// ```
 ///
-/// Durations are strings with units (`"30s"`, `"250ms"`, `"1m30s"`, `"1.5s"`),
-/// integer or float literals meaning seconds (`30`, `0.5`), or any `Duration`
-/// expression. Literals are checked at compile time.
+/// What it works on, durations, compile-time checks and `clone(..)`:
+/// [the manual](https://docs.rs/stamina/latest/stamina/index.html#retrying-a-function-staminaretry);
+/// every parameter: [the table](https://docs.rs/stamina/latest/stamina/index.html#parameters).
+/// Put it above `#[tracing::instrument]`
+/// ([why](https://docs.rs/stamina/latest/stamina/index.html#with-tracinginstrument)).
 #[proc_macro_attribute]
 pub fn retry(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::retry_attr(attr.into(), &item.into()).into()
@@ -94,8 +91,10 @@ pub fn retry(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// With `async |attempt| { ... }` (or `async move`) it is a future of the
 /// result; the closure itself is async, not its body (`|attempt| async { ... }`
-/// is rejected). `?` and `return` inside the closure end the attempt. Hooks see the
-/// loop as `<context block>`.
+/// is rejected). `?` and `return` inside the closure end the attempt. Hooks see
+/// the loop as `<context block>`, or as its `name = "fetch_readme"` (a string
+/// literal). Parameters: [the table](https://docs.rs/stamina/latest/stamina/index.html#parameters);
+/// more: [blocks](https://docs.rs/stamina/latest/stamina/index.html#retrying-a-block-retry_block).
 #[proc_macro]
 pub fn retry_block(input: TokenStream) -> TokenStream {
     expand::retry_block(input.into()).into()

@@ -44,6 +44,18 @@ impl Attempt {
     }
 
     /// The number of this attempt, starting at 1.
+    ///
+    /// ```
+    /// let nums = std::cell::RefCell::new(Vec::new());
+    /// let _ = stamina::retry_context(|_: &()| true)
+    ///     .attempts(3)
+    ///     .wait_max(std::time::Duration::ZERO)
+    ///     .call(|attempt| {
+    ///         nums.borrow_mut().push(attempt.num());
+    ///         Err::<(), _>(())
+    ///     });
+    /// assert_eq!(*nums.borrow(), [1, 2, 3]);
+    /// ```
     pub const fn num(&self) -> u32 {
         self.num
     }
@@ -51,6 +63,23 @@ impl Attempt {
     /// The wait that follows if this attempt fails, without jitter: a lower bound
     /// of the real wait. Zero in testing mode and while retrying is inactive. It
     /// knows nothing of a wait that `on` may return.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let waits = std::cell::RefCell::new(Vec::new());
+    /// let _ = stamina::retry_context(|_: &()| true)
+    ///     .attempts(3)
+    ///     .wait_initial(Duration::from_millis(1))
+    ///     .wait_jitter(Duration::ZERO)
+    ///     .call(|attempt| {
+    ///         waits.borrow_mut().push(attempt.next_wait());
+    ///         Err::<(), _>(())
+    ///     });
+    /// // Doubling from 1 ms. The third attempt shows 4 ms too, though no wait
+    /// // follows the last attempt.
+    /// assert_eq!(*waits.borrow(), [Duration::from_millis(1), Duration::from_millis(2), Duration::from_millis(4)]);
+    /// ```
     pub const fn next_wait(&self) -> Duration {
         Duration::from_nanos(self.next_wait_nanos)
     }

@@ -43,6 +43,11 @@ pub struct RetryingCaller {
 
 impl RetryingCaller {
     /// A caller with stamina's defaults.
+    ///
+    /// ```
+    /// let caller = stamina::RetryingCaller::new();
+    /// assert_eq!(caller.get_policy(), &stamina::RetryPolicy::new());
+    /// ```
     pub const fn new() -> Self {
         Self { policy: RetryPolicy::new(), name: CallableName::CONTEXT_BLOCK }
     }
@@ -52,6 +57,17 @@ impl RetryingCaller {
     /// Calls `op` until it succeeds, `on` rejects its error, or a limit is
     /// reached; returns the last result unchanged. Hooks see the caller's
     /// [`name`](Self::name), `<context block>` by default.
+    ///
+    /// A closure passed as `on` needs its argument type written out.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let caller = stamina::RetryingCaller::new().attempts(2).wait_max(Duration::ZERO);
+    /// let not_found = std::io::ErrorKind::NotFound;
+    /// let result = caller.call(|e: &std::io::Error| e.kind() != not_found, || std::fs::read("/does/not/exist"));
+    /// assert_eq!(result.unwrap_err().kind(), not_found); // not retried
+    /// ```
     #[inline]
     pub fn call<T, E, P, D, F>(&self, on: P, mut op: F) -> Result<T, E>
     where
@@ -64,6 +80,15 @@ impl RetryingCaller {
     }
 
     /// Binds the predicate `on`, for calls with [`BoundRetryingCaller::call`].
+    ///
+    /// ```
+    /// fn is_interrupted(error: &std::io::Error) -> bool {
+    ///     error.kind() == std::io::ErrorKind::Interrupted
+    /// }
+    ///
+    /// let on_interrupted = stamina::RetryingCaller::new().on(is_interrupted);
+    /// assert_eq!(on_interrupted.call(|| Ok::<_, std::io::Error>(1)).unwrap(), 1);
+    /// ```
     pub fn on<P>(&self, on: P) -> BoundRetryingCaller<P> {
         BoundRetryingCaller { caller: *self, on }
     }
@@ -79,6 +104,33 @@ impl Debug for RetryingCaller {
 }
 
 /// A [`RetryingCaller`] with its predicate bound; made by [`RetryingCaller::on`].
+///
+/// `Copy` when the predicate is (fns and closures that capture only `Copy`
+/// values are), so one can be built once and handed around.
+///
+/// ```
+/// use std::time::Duration;
+/// use stamina::{BoundRetryingCaller, RetryingCaller};
+///
+/// #[derive(Debug)]
+/// enum DbError { Busy, Corrupt }
+///
+/// fn is_busy(error: &DbError) -> bool {
+///     matches!(error, DbError::Busy)
+/// }
+///
+/// fn on_busy() -> BoundRetryingCaller<impl Fn(&DbError) -> bool> {
+///     RetryingCaller::new().attempts(3).wait_max(Duration::ZERO).on(is_busy)
+/// }
+///
+/// let mut calls = 0;
+/// let rows = on_busy().call(|| {
+///     calls += 1;
+///     if calls < 3 { Err(DbError::Busy) } else { Ok(calls) }
+/// });
+/// assert_eq!(rows.unwrap(), 3);
+/// assert!(matches!(on_busy().call(|| Err::<(), _>(DbError::Corrupt)), Err(DbError::Corrupt)));
+/// ```
 #[derive(Clone, Copy)]
 pub struct BoundRetryingCaller<P> {
     caller: RetryingCaller,
@@ -87,6 +139,11 @@ pub struct BoundRetryingCaller<P> {
 
 impl<P> BoundRetryingCaller<P> {
     /// Calls `op` with the bound predicate, like [`RetryingCaller::call`].
+    ///
+    /// ```
+    /// let caller = stamina::RetryingCaller::new().on(|_: &std::fmt::Error| true);
+    /// assert_eq!(caller.call(|| Ok::<_, std::fmt::Error>("done")).unwrap(), "done");
+    /// ```
     #[inline]
     pub fn call<T, E, D, F>(&self, op: F) -> Result<T, E>
     where
@@ -147,6 +204,11 @@ pub struct AsyncRetryingCaller<S = DefaultSleeper> {
 
 impl AsyncRetryingCaller {
     /// A caller with stamina's defaults and the default sleeper.
+    ///
+    /// ```
+    /// let caller = stamina::AsyncRetryingCaller::new();
+    /// assert_eq!(caller.get_name(), "<context block>");
+    /// ```
     pub fn new() -> Self {
         Self {
             policy: RetryPolicy::new(),
@@ -160,6 +222,22 @@ impl<S> AsyncRetryingCaller<S> {
     policy_setters!();
 
     /// Waits with `sleeper` instead, and measures the timeout on its clock.
+    ///
+    /// Any `Fn(Duration) -> impl Future<Output = ()>` is a [`Sleeper`]:
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::time::Duration;
+    ///
+    /// let caller = stamina::AsyncRetryingCaller::new()
+    ///     .attempts(2)
+    ///     .wait_initial(Duration::from_millis(1))
+    ///     .wait_jitter(Duration::ZERO)
+    ///     .sleeper(tokio::time::sleep); // your executor's timer here
+    /// let result = caller.call(|_: &()| true, || async { Err::<(), _>(()) }).await;
+    /// assert!(result.is_err());
+    /// # }
+    /// ```
     #[must_use]
     pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> AsyncRetryingCaller<S2> {
         AsyncRetryingCaller { policy: self.policy, name: self.name, sleeper }
@@ -168,6 +246,20 @@ impl<S> AsyncRetryingCaller<S> {
     /// Calls `op` and awaits its future until it succeeds, `on` rejects its
     /// error, or a limit is reached; returns the last result unchanged. Hooks
     /// see the caller's [`name`](Self::name), `<context block>` by default.
+    ///
+    /// `op` is called once per attempt and returns that attempt's future.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// async fn get(url: &str) -> Result<String, std::io::Error> {
+    ///     Ok(format!("the body of {url}"))
+    /// }
+    ///
+    /// let caller = stamina::AsyncRetryingCaller::new().attempts(3);
+    /// let body = caller.call(|_: &std::io::Error| true, || get("/health")).await;
+    /// assert_eq!(body.unwrap(), "the body of /health");
+    /// # }
+    /// ```
     // Not an `async fn`: the loop's own future is returned, not one more
     // future around it that would hold `on` and `op` a second time.
     #[inline]
@@ -184,6 +276,13 @@ impl<S> AsyncRetryingCaller<S> {
     }
 
     /// Binds the predicate `on`, for calls with [`BoundAsyncRetryingCaller::call`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let on_any = stamina::AsyncRetryingCaller::new().on(|_: &std::io::Error| true);
+    /// assert_eq!(on_any.call(|| async { Ok::<_, std::io::Error>(7) }).await.unwrap(), 7);
+    /// # }
+    /// ```
     pub fn on<P>(&self, on: P) -> BoundAsyncRetryingCaller<P, S>
     where
         S: Clone,
@@ -204,6 +303,32 @@ impl<S> Debug for AsyncRetryingCaller<S> {
 
 /// An [`AsyncRetryingCaller`] with its predicate bound; made by
 /// [`AsyncRetryingCaller::on`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::sync::atomic::{AtomicU32, Ordering};
+/// use std::time::Duration;
+///
+/// fn is_reset(error: &std::io::Error) -> bool {
+///     error.kind() == std::io::ErrorKind::ConnectionReset
+/// }
+///
+/// let on_reset = stamina::AsyncRetryingCaller::new().attempts(3).wait_max(Duration::ZERO).on(is_reset);
+///
+/// let calls = AtomicU32::new(0);
+/// let body = on_reset
+///     .call(|| async {
+///         if calls.fetch_add(1, Ordering::Relaxed) == 0 {
+///             Err(std::io::ErrorKind::ConnectionReset.into())
+///         } else {
+///             Ok("body")
+///         }
+///     })
+///     .await;
+/// assert_eq!(body.unwrap(), "body");
+/// assert_eq!(calls.load(Ordering::Relaxed), 2);
+/// # }
+/// ```
 #[derive(Clone, Copy)]
 pub struct BoundAsyncRetryingCaller<P, S = DefaultSleeper> {
     caller: AsyncRetryingCaller<S>,
@@ -212,6 +337,13 @@ pub struct BoundAsyncRetryingCaller<P, S = DefaultSleeper> {
 
 impl<P, S> BoundAsyncRetryingCaller<P, S> {
     /// Calls `op` with the bound predicate, like [`AsyncRetryingCaller::call`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let caller = stamina::AsyncRetryingCaller::new().on(|_: &std::fmt::Error| true);
+    /// assert_eq!(caller.call(|| async { Ok::<_, std::fmt::Error>("done") }).await.unwrap(), "done");
+    /// # }
+    /// ```
     #[inline]
     pub fn call<T, E, D, F, Fut>(&self, op: F) -> impl Future<Output = Result<T, E>>
     where

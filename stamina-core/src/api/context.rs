@@ -47,6 +47,27 @@ pub fn retry_context<P>(on: P) -> RetryContext<P> {
 
 /// A retry configuration with its predicate, ready to run blocks. Made by
 /// [`retry_context`].
+///
+/// Its blocks see each [`Attempt`]; the builder methods take the parameters
+/// and a [`name`](Self::name) for hooks. `Copy` when the predicate is, so one
+/// can be kept and reused.
+///
+/// ```
+/// use std::time::Duration;
+/// use stamina::{RetryContext, retry_context};
+///
+/// fn seat_context() -> RetryContext<impl Fn(&&'static str) -> bool> {
+///     retry_context(|error: &&str| *error == "busy").attempts(3).wait_max(Duration::ZERO).name("reserve_seat")
+/// }
+///
+/// let context = seat_context();
+/// assert_eq!(context.get_name(), "reserve_seat");
+///
+/// let seat = context.call(|attempt| if attempt.num() < 2 { Err("busy") } else { Ok(12) });
+/// assert_eq!(seat, Ok(12));
+/// let full = context.call(|_| Err::<u32, _>("full")); // not retried
+/// assert_eq!(full, Err("full"));
+/// ```
 #[derive(Clone, Copy)]
 pub struct RetryContext<P, S = DefaultSleeper> {
     policy: RetryPolicy,
@@ -59,6 +80,21 @@ impl<P, S> RetryContext<P, S> {
     policy_setters!();
 
     /// Waits with `sleeper` in [`call_async`](Self::call_async).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::time::Duration;
+    ///
+    /// let result = stamina::retry_context(|_: &()| true)
+    ///     .attempts(2)
+    ///     .wait_initial(Duration::from_millis(1))
+    ///     .wait_jitter(Duration::ZERO)
+    ///     .sleeper(tokio::time::sleep) // your executor's timer here
+    ///     .call_async(async |attempt| if attempt.num() < 2 { Err(()) } else { Ok(attempt.num()) })
+    ///     .await;
+    /// assert_eq!(result, Ok(2));
+    /// # }
+    /// ```
     #[must_use]
     pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> RetryContext<P, S2> {
         RetryContext { policy: self.policy, name: self.name, on: self.on, sleeper }
@@ -66,6 +102,13 @@ impl<P, S> RetryContext<P, S> {
 
     /// Runs `block` once per attempt until it succeeds, `on` rejects its error,
     /// or a limit is reached; returns the last result unchanged.
+    ///
+    /// ```
+    /// let result = stamina::retry_context(|_: &&str| true)
+    ///     .wait_max(std::time::Duration::ZERO)
+    ///     .call(|attempt| if attempt.num() < 3 { Err("not yet") } else { Ok(attempt.num()) });
+    /// assert_eq!(result, Ok(3));
+    /// ```
     #[inline]
     pub fn call<T, E, D, F>(&self, block: F) -> Result<T, E>
     where
@@ -79,6 +122,20 @@ impl<P, S> RetryContext<P, S> {
 
     /// Calls `block` and awaits its future once per attempt, like
     /// [`call`](Self::call).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// async fn get(attempt: u32) -> Result<&'static str, std::io::Error> {
+    ///     if attempt < 2 { Err(std::io::ErrorKind::TimedOut.into()) } else { Ok("body") }
+    /// }
+    ///
+    /// let body = stamina::retry_context(|e: &std::io::Error| e.kind() == std::io::ErrorKind::TimedOut)
+    ///     .wait_max(std::time::Duration::ZERO)
+    ///     .call_async(async |attempt| get(attempt.num()).await)
+    ///     .await;
+    /// assert_eq!(body.unwrap(), "body");
+    /// # }
+    /// ```
     #[inline]
     pub fn call_async<T, E, D, F, Fut>(&self, block: F) -> impl Future<Output = Result<T, E>>
     where

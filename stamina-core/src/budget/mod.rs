@@ -58,6 +58,14 @@ pub use ratio::RatioParams;
 
 /// What kind of failure a retry follows: budgets may charge them differently,
 /// as the AWS SDKs do.
+///
+/// ```
+/// use stamina::Decision;
+/// use stamina::budget::{Charge, QuotaParams};
+///
+/// assert_eq!(Decision::Throttled(None).charge(), Charge::Throttling); // what `on` said
+/// assert_eq!(QuotaParams::AWS_STANDARD.cost(Charge::Timeout), 10);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Charge {

@@ -44,16 +44,36 @@ impl QuotaParams {
     /// `token_bucket.rs`: `DEFAULT_CAPACITY`, `DEFAULT_RETRY_COST`,
     /// `DEFAULT_RETRY_TIMEOUT_COST`, `PERMIT_REGENERATION_AMOUNT`): after a
     /// cold outage, 100 retries (50 after timeouts) until successes refill it.
+    ///
+    /// ```
+    /// use stamina::budget::QuotaParams;
+    ///
+    /// let params = QuotaParams::AWS_STANDARD;
+    /// assert_eq!(params.capacity / params.retry_cost, 100);
+    /// ```
     pub const AWS_STANDARD: Self =
         Self { capacity: 500, retry_cost: 5, timeout_cost: 10, throttling_cost: 5, first_try_refill: 1 };
 
     /// The AWS SDKs' "retries 2.1" revision (smithy-rs#4638): an ordinary or
     /// timed-out retry costs 14, a throttled one 5 (the server asked
     /// explicitly): 35 ordinary retries, or 100 throttled ones, from full.
+    ///
+    /// ```
+    /// use stamina::budget::QuotaParams;
+    ///
+    /// let params = QuotaParams::AWS_RETRIES_2_1;
+    /// assert_eq!((params.capacity / params.retry_cost, params.capacity / params.throttling_cost), (35, 100));
+    /// ```
     pub const AWS_RETRIES_2_1: Self =
         Self { capacity: 500, retry_cost: 14, timeout_cost: 14, throttling_cost: 5, first_try_refill: 1 };
 
     /// What a retry after `charge` costs.
+    ///
+    /// ```
+    /// use stamina::budget::{Charge, QuotaParams};
+    ///
+    /// assert_eq!(QuotaParams::AWS_RETRIES_2_1.cost(Charge::Throttling), 5);
+    /// ```
     pub const fn cost(&self, charge: Charge) -> u64 {
         match charge {
             Charge::Failure => self.retry_cost,

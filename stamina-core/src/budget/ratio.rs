@@ -57,6 +57,13 @@ impl RatioParams {
     /// Finagle's `RetryBudget()` defaults, which Linkerd and tower's
     /// `TpsBudget::default()` share: 20 % of the calls of the last 10 s, plus
     /// 10 retries a second.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use stamina::budget::RatioParams;
+    ///
+    /// assert_eq!(RatioParams::FINAGLE.ttl, Duration::from_secs(10));
+    /// ```
     pub const FINAGLE: Self = Self { retry_ratio: 0.2, min_per_sec: 10, ttl: Duration::from_secs(10) };
 
     /// The ratio in thousandths, as the budget counts it.

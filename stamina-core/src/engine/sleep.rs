@@ -40,9 +40,30 @@ pub trait Sleeper {
 
     /// Starts waiting `wait`. Never called with a zero wait: the loop skips
     /// zero waits without touching the timer.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::time::{Duration, Instant};
+    /// use stamina::{Sleeper, TokioSleeper};
+    ///
+    /// let started = Instant::now();
+    /// TokioSleeper.sleep(Duration::from_millis(5)).await;
+    /// assert!(started.elapsed() >= Duration::from_millis(5));
+    /// # }
+    /// ```
     fn sleep(&self, wait: Duration) -> Self::Sleep;
 
     /// The current time on this sleeper's clock.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use stamina::{Sleeper, TokioSleeper};
+    ///
+    /// let before = TokioSleeper.now();
+    /// TokioSleeper.sleep(std::time::Duration::from_millis(20)).await;
+    /// assert!(TokioSleeper.now() > before);
+    /// # }
+    /// ```
     fn now(&self) -> Instant;
 
     /// The current time as the retry loop stores it. Not public API: the
@@ -83,6 +104,25 @@ where
 /// Its clock is the coarse monotonic clock, unless the `test-util` feature is
 /// enabled: then it reads tokio's clock, so paused time drives timeouts too.
 /// Enable `test-util` in your dev-dependencies, as you do tokio's.
+///
+/// It is the [`DefaultSleeper`] of the async callers and `retry_context`, and
+/// what async `#[stamina::retry]` fns and async `retry_block!`s sleep on. Its
+/// waits need a tokio runtime with the timer enabled; a zero wait needs
+/// nothing.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::time::Duration;
+/// use stamina::{AsyncRetryingCaller, TokioSleeper};
+///
+/// let caller = AsyncRetryingCaller::new()
+///     .attempts(2)
+///     .wait_initial(Duration::from_millis(1))
+///     .wait_jitter(Duration::ZERO)
+///     .sleeper(TokioSleeper); // the default, spelled out
+/// assert!(caller.call(|_: &()| true, || async { Err::<(), _>(()) }).await.is_err());
+/// # }
+/// ```
 #[cfg(feature = "tokio")]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TokioSleeper;
@@ -115,6 +155,13 @@ impl Sleeper for TokioSleeper {
 
 /// The sleeper async callers use unless told otherwise: [`TokioSleeper`] with
 /// the `tokio` feature.
+///
+/// ```
+/// use stamina::{AsyncRetryingCaller, DefaultSleeper};
+///
+/// let caller: AsyncRetryingCaller<DefaultSleeper> = AsyncRetryingCaller::new();
+/// # let _ = caller;
+/// ```
 #[cfg(feature = "tokio")]
 pub type DefaultSleeper = TokioSleeper;
 

@@ -9,13 +9,38 @@ use std::error::Error;
 ///
 /// Hooks see it once per scheduled retry, before the wait. They never see it
 /// on success, for an error `on` rejects, or when the loop gives up.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use std::time::Duration;
+///
+/// use stamina::instrumentation::{RetryDetails, set_on_retry_hooks};
+///
+/// let seen = Arc::new(Mutex::new(Vec::new()));
+/// let sink = Arc::clone(&seen);
+/// set_on_retry_hooks((move |details: &RetryDetails<'_>| {
+///     sink.lock().unwrap().push((details.name.to_owned(), details.retry_num, details.wait_for));
+/// },));
+///
+/// let caller = stamina::RetryingCaller::new()
+///     .attempts(3)
+///     .wait_initial(Duration::from_millis(1))
+///     .wait_jitter(Duration::ZERO)
+///     .name("fetch_repo");
+/// let _ = caller.call(|_: &std::fmt::Error| true, || Err::<(), _>(std::fmt::Error));
+///
+/// let ms = Duration::from_millis;
+/// assert_eq!(*seen.lock().unwrap(), [("fetch_repo".to_owned(), 1, ms(1)), ("fetch_repo".to_owned(), 2, ms(2))]);
+/// # set_on_retry_hooks(None);
+/// ```
 #[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct RetryDetails<'a> {
     /// The retried callable's name: the path of a `#[stamina::retry]` fn
     /// (`my_app::client::fetch`, `my_app::Client::get` for methods), or
-    /// `<context block>` for [`retry_context`](crate::retry_context) and the
-    /// retrying callers.
+    /// `<context block>` for `retry_block!`,
+    /// [`retry_context`](crate::retry_context) and the retrying callers unless
+    /// they were given a name (`name = "..."`, `.name(..)`).
     pub name: &'a str,
     /// The number of the attempt that just failed: 1 after the first failure.
     pub retry_num: u32,
@@ -67,6 +92,29 @@ impl<'a> RetryDetails<'a> {
 
 /// A loop succeeded after at least one retry. Loops that succeed on their first
 /// attempt report nothing.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicU32, Ordering};
+/// use std::time::Duration;
+///
+/// use stamina::instrumentation::{SuccessDetails, set_on_retry_hooks, success_hook};
+///
+/// let attempts = Arc::new(AtomicU32::new(0));
+/// let sink = Arc::clone(&attempts);
+/// set_on_retry_hooks((success_hook(move |details: &SuccessDetails<'_>| {
+///     sink.store(details.attempts, Ordering::Relaxed);
+/// }),));
+///
+/// let mut calls = 0;
+/// let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO);
+/// let _ = caller.call(|_: &()| true, || {
+///     calls += 1;
+///     if calls < 3 { Err(()) } else { Ok(()) }
+/// });
+/// assert_eq!(attempts.load(Ordering::Relaxed), 3);
+/// # set_on_retry_hooks(None);
+/// ```
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub struct SuccessDetails<'a> {
@@ -79,6 +127,16 @@ pub struct SuccessDetails<'a> {
 }
 
 /// Why a retry loop gave up and returned an error.
+///
+/// ```
+/// use stamina::testing::Recorder;
+/// use stamina::instrumentation::GiveUpReason;
+///
+/// let recorder = Recorder::new();
+/// let _recording = recorder.thread_scope();
+/// let _ = stamina::RetryingCaller::new().call(|_: &()| false, || Err::<(), _>(()));
+/// assert_eq!(recorder.give_ups(), [GiveUpReason::NotRetryable]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GiveUpReason {
@@ -96,10 +154,14 @@ pub enum GiveUpReason {
 impl GiveUpReason {
     /// The reason in snake case, as the built-in sinks report it:
     /// `attempts_exhausted`, `timeout`, `not_retryable`, `budget_exhausted`.
+    /// `Display` writes the same.
     ///
     /// ```
     /// use stamina::instrumentation::GiveUpReason;
+    ///
+    /// assert_eq!(GiveUpReason::AttemptsExhausted.as_str(), "attempts_exhausted");
     /// assert_eq!(GiveUpReason::BudgetExhausted.as_str(), "budget_exhausted");
+    /// assert_eq!(GiveUpReason::Timeout.to_string(), "timeout");
     /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -118,6 +180,27 @@ impl fmt::Display for GiveUpReason {
 }
 
 /// A loop gave up: it returns `caused_by` to its caller unchanged.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use std::time::Duration;
+///
+/// use stamina::instrumentation::{GiveUpDetails, GiveUpReason, give_up_hook, set_on_retry_hooks};
+///
+/// let seen = Arc::new(Mutex::new(None));
+/// let sink = Arc::clone(&seen);
+/// set_on_retry_hooks((give_up_hook(move |details: &GiveUpDetails<'_>| {
+///     *sink.lock().unwrap() = Some((details.reason, details.attempts, details.error_summary().to_string()));
+/// }),));
+///
+/// let caller = stamina::RetryingCaller::new().attempts(2).wait_max(Duration::ZERO);
+/// let _ = caller.call(|_: &&str| true, || Err::<(), _>("unavailable"));
+/// assert_eq!(
+///     *seen.lock().unwrap(),
+///     Some((GiveUpReason::AttemptsExhausted, 2, r#""unavailable""#.to_owned())) // a `Debug` form, quoted
+/// );
+/// # set_on_retry_hooks(None);
+/// ```
 #[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct GiveUpDetails<'a> {
@@ -224,6 +307,15 @@ pub struct ErrorSummary<'a> {
 
 /// The most bytes of an error that one log event carries, before the `…` that
 /// marks a cut. See [`ErrorSummary`].
+///
+/// ```
+/// use stamina::instrumentation::{ErrorSummary, MAX_ERROR_SUMMARY_BYTES};
+///
+/// let body = "<html>".repeat(1_000); // an error page, say
+/// let summary = ErrorSummary::new(&body, None).to_string();
+/// assert!(summary.ends_with('…'));
+/// assert_eq!(summary.len(), MAX_ERROR_SUMMARY_BYTES + '…'.len_utf8());
+/// ```
 pub const MAX_ERROR_SUMMARY_BYTES: usize = 512;
 
 /// How many `source()`s a summary follows at most: a chain that loops back on
@@ -232,7 +324,16 @@ const MAX_SOURCES: usize = 16;
 
 impl<'a> ErrorSummary<'a> {
     /// The summary of `caused_by`, shown through `error` when it is the same
-    /// error as a `std::error::Error`.
+    /// error as a `std::error::Error`. Hooks get it from
+    /// [`RetryDetails::error_summary`] and [`GiveUpDetails::error_summary`].
+    ///
+    /// ```
+    /// use stamina::instrumentation::ErrorSummary;
+    ///
+    /// let error = std::fmt::Error;
+    /// assert_eq!(ErrorSummary::new(&error, Some(&error)).to_string(), "an error occurred when formatting an argument");
+    /// assert_eq!(ErrorSummary::new(&error, None).to_string(), "Error"); // its `Debug` form
+    /// ```
     pub fn new(caused_by: &'a dyn Debug, error: Option<&'a (dyn Error + 'static)>) -> Self {
         Self { caused_by, error }
     }

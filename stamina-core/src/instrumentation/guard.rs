@@ -36,16 +36,43 @@ pub struct HookGuard {
 
 impl HookGuard {
     /// No guard: nothing is kept alive, nothing allocated.
+    ///
+    /// ```
+    /// assert!(stamina::instrumentation::HookGuard::none().is_none());
+    /// ```
     pub const fn none() -> Self {
         Self { value: None }
     }
 
     /// Keeps `value` alive until right before the next attempt, then drops it.
+    ///
+    /// A `tracing` span kept this way lasts exactly as long as the wait:
+    ///
+    /// ```
+    /// use stamina::instrumentation::{HookGuard, RetryDetails, set_on_retry_hooks};
+    ///
+    /// set_on_retry_hooks((|details: &RetryDetails<'_>| {
+    ///     HookGuard::new(tracing::info_span!("waiting_to_retry", retry_num = details.retry_num))
+    /// },));
+    /// # set_on_retry_hooks(None);
+    /// ```
     pub fn new<G: Send + 'static>(value: G) -> Self {
         Self { value: Some(Box::new(value)) }
     }
 
     /// Calls `on_drop` right before the next attempt.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use stamina::instrumentation::HookGuard;
+    ///
+    /// let dropped = Arc::new(AtomicBool::new(false));
+    /// let flag = Arc::clone(&dropped);
+    /// let guard = HookGuard::on_drop(move || flag.store(true, Ordering::Relaxed));
+    /// drop(guard); // the retry loop drops it right before the next attempt
+    /// assert!(dropped.load(Ordering::Relaxed));
+    /// ```
     pub fn on_drop<F: FnOnce() + Send + 'static>(on_drop: F) -> Self {
         struct OnDrop<F: FnOnce()>(Option<F>);
         impl<F: FnOnce()> Drop for OnDrop<F> {
@@ -59,6 +86,13 @@ impl HookGuard {
     }
 
     /// Whether this guard keeps anything alive.
+    ///
+    /// ```
+    /// use stamina::instrumentation::HookGuard;
+    ///
+    /// assert!(HookGuard::none().is_none());
+    /// assert!(!HookGuard::new(()).is_none());
+    /// ```
     pub const fn is_none(&self) -> bool {
         self.value.is_none()
     }
@@ -78,8 +112,21 @@ impl fmt::Debug for HookGuard {
 
 /// What a plain hook (a closure or fn taking `&RetryDetails`) may return:
 /// `()`, a [`HookGuard`], or an `Option<HookGuard>`.
+///
+/// ```
+/// use stamina::instrumentation::{HookGuard, RetryDetails, set_on_retry_hooks};
+///
+/// fn time_long_waits(details: &RetryDetails<'_>) -> Option<HookGuard> {
+///     let started = std::time::Instant::now();
+///     (details.wait_for.as_secs() >= 1).then(|| HookGuard::on_drop(move || eprintln!("waited {:?}", started.elapsed())))
+/// }
+///
+/// set_on_retry_hooks((time_long_waits, |_: &RetryDetails<'_>| ()));
+/// # set_on_retry_hooks(None);
+/// ```
 pub trait IntoHookGuard {
-    /// The guard to keep alive across the wait.
+    /// The guard to keep alive across the wait (see the
+    /// [trait's example](IntoHookGuard)).
     fn into_hook_guard(self) -> HookGuard;
 }
 

@@ -41,22 +41,59 @@ use super::guard::{HookGuard, IntoHookGuard};
 /// }
 ///
 /// set_on_retry_hooks((Alerts, |details: &RetryDetails<'_>| {
-///     eprintln!("retrying {} ({:?})", details.name, details.caused_by);
+///     eprintln!("retrying {} ({})", details.name, details.error_summary());
 /// }));
 /// # set_on_retry_hooks(None);
 /// ```
 pub trait RetryHook: Send + Sync + 'static {
     /// Called once per scheduled retry, before the wait. The returned guard is
     /// dropped right before the next attempt.
+    ///
+    /// ```
+    /// use stamina::instrumentation::{HookGuard, RetryDetails, RetryHook};
+    ///
+    /// #[derive(Debug)]
+    /// struct Stderr;
+    ///
+    /// impl RetryHook for Stderr {
+    ///     fn on_retry(&self, details: &RetryDetails<'_>) -> HookGuard {
+    ///         eprintln!("{}: retry {} in {:?}", details.name, details.retry_num, details.wait_for);
+    ///         HookGuard::none()
+    ///     }
+    /// }
+    /// # stamina::instrumentation::set_on_retry_hooks((Stderr,));
+    /// # stamina::instrumentation::set_on_retry_hooks(None);
+    /// ```
     fn on_retry(&self, details: &RetryDetails<'_>) -> HookGuard;
 
-    /// Called when a loop succeeds after at least one retry.
+    /// Called when a loop succeeds after at least one retry. Does nothing
+    /// unless implemented.
+    ///
+    /// ```
+    /// use stamina::instrumentation::{HookGuard, RetryDetails, RetryHook, SuccessDetails};
+    ///
+    /// #[derive(Debug)]
+    /// struct Recoveries;
+    ///
+    /// impl RetryHook for Recoveries {
+    ///     fn on_retry(&self, _: &RetryDetails<'_>) -> HookGuard {
+    ///         HookGuard::none()
+    ///     }
+    ///
+    ///     fn on_success(&self, details: &SuccessDetails<'_>) {
+    ///         eprintln!("{} recovered after {} attempts", details.name, details.attempts);
+    ///     }
+    /// }
+    /// # stamina::instrumentation::set_on_retry_hooks((Recoveries,));
+    /// # stamina::instrumentation::set_on_retry_hooks(None);
+    /// ```
     fn on_success(&self, details: &SuccessDetails<'_>) {
         let _ = details;
     }
 
     /// Called when a loop gives up and returns an error: attempts exhausted,
-    /// timeout passed, or an error `on` does not retry.
+    /// timeout passed, or an error `on` does not retry. Does nothing unless
+    /// implemented; the [trait's example](RetryHook) implements it.
     fn on_give_up(&self, details: &GiveUpDetails<'_>) {
         let _ = details;
     }
@@ -89,6 +126,15 @@ where
 }
 
 /// A hook that only hears about loops that succeeded after retrying.
+///
+/// ```
+/// use stamina::instrumentation::{SuccessDetails, set_on_retry_hooks, success_hook};
+///
+/// set_on_retry_hooks((success_hook(|details: &SuccessDetails<'_>| {
+///     eprintln!("{} recovered after {:?} of waiting", details.name, details.waited);
+/// }),));
+/// # set_on_retry_hooks(None);
+/// ```
 pub fn success_hook<F>(on_success: F) -> impl RetryHook
 where
     F: Fn(&SuccessDetails<'_>) + Send + Sync + 'static,
@@ -97,6 +143,15 @@ where
 }
 
 /// A hook that only hears about loops that gave up.
+///
+/// ```
+/// use stamina::instrumentation::{GiveUpDetails, give_up_hook, set_on_retry_hooks};
+///
+/// set_on_retry_hooks((give_up_hook(|details: &GiveUpDetails<'_>| {
+///     eprintln!("{} gave up ({}) after {} attempts", details.name, details.reason, details.attempts);
+/// }),));
+/// # set_on_retry_hooks(None);
+/// ```
 pub fn give_up_hook<F>(on_give_up: F) -> impl RetryHook
 where
     F: Fn(&GiveUpDetails<'_>) + Send + Sync + 'static,
@@ -133,6 +188,40 @@ where
 
 /// A hook as installed: what [`get_on_retry_hooks`](super::get_on_retry_hooks)
 /// returns, after factories have been built.
+///
+/// It can be installed again, alone or wrapped. Here the default hooks hear
+/// only of first retries and of loops that end:
+///
+/// ```
+/// use stamina::instrumentation::{
+///     GiveUpDetails, HookGuard, InstalledHook, RetryDetails, RetryHook, SuccessDetails, get_on_retry_hooks,
+///     set_on_retry_hooks,
+/// };
+///
+/// #[derive(Debug)]
+/// struct FirstRetryOnly(InstalledHook);
+///
+/// impl RetryHook for FirstRetryOnly {
+///     fn on_retry(&self, details: &RetryDetails<'_>) -> HookGuard {
+///         if details.retry_num == 1 { self.0.on_retry(details) } else { HookGuard::none() }
+///     }
+///
+///     fn on_success(&self, details: &SuccessDetails<'_>) {
+///         self.0.on_success(details);
+///     }
+///
+///     fn on_give_up(&self, details: &GiveUpDetails<'_>) {
+///         self.0.on_give_up(details);
+///     }
+/// }
+///
+/// set_on_retry_hooks(None);
+/// let defaults = get_on_retry_hooks();
+/// assert!(defaults[0].ptr_eq(&get_on_retry_hooks()[0])); // the same hook, resolved once
+/// set_on_retry_hooks(defaults.into_iter().map(FirstRetryOnly).collect::<Vec<_>>());
+/// assert!(get_on_retry_hooks()[0].type_name().ends_with("FirstRetryOnly"));
+/// # set_on_retry_hooks(None);
+/// ```
 #[derive(Clone)]
 pub struct InstalledHook {
     hook: Arc<dyn RetryHook>,
@@ -144,18 +233,28 @@ impl InstalledHook {
         Self { hook: Arc::new(hook), type_name: core::any::type_name::<H>() }
     }
 
-    /// The hook's type name, e.g. `stamina::instrumentation::TracingHook`
-    /// (closures have compiler-made names).
+    /// The hook's type name, as [`core::any::type_name`] spells it: the built-in
+    /// sinks' end in `TracingHook`, `LogHook`, `PrometheusHook` and
+    /// `MetricsHook`; closures have compiler-made names.
+    ///
+    /// ```
+    /// use stamina::instrumentation::{TracingHook, get_on_retry_hooks, set_on_retry_hooks};
+    ///
+    /// set_on_retry_hooks((TracingHook::new(),));
+    /// assert!(get_on_retry_hooks()[0].type_name().ends_with("TracingHook"));
+    /// # set_on_retry_hooks(None);
+    /// ```
     pub fn type_name(&self) -> &'static str {
         self.type_name
     }
 
-    /// Whether `self` and `other` are the same installed hook.
+    /// Whether `self` and `other` are the same installed hook (see the
+    /// [example](InstalledHook)).
     pub fn ptr_eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.hook, &other.hook)
     }
 
-    /// Calls the hook's [`RetryHook::on_retry`].
+    /// Calls the hook's [`RetryHook::on_retry`] (see the [example](InstalledHook)).
     pub fn on_retry(&self, details: &RetryDetails<'_>) -> HookGuard {
         self.hook.on_retry(details)
     }
@@ -203,6 +302,14 @@ pub struct RetryHookFactory {
 
 impl RetryHookFactory {
     /// A factory that calls `build` to make its hook.
+    ///
+    /// ```
+    /// use stamina::instrumentation::{RetryHookFactory, TracingHook, get_on_retry_hooks, set_on_retry_hooks};
+    ///
+    /// set_on_retry_hooks((RetryHookFactory::new(TracingHook::new),));
+    /// assert_eq!(get_on_retry_hooks().len(), 1); // asking builds it
+    /// # set_on_retry_hooks(None);
+    /// ```
     pub fn new<F, H>(build: F) -> Self
     where
         F: Fn() -> H + Send + Sync + 'static,
@@ -224,6 +331,27 @@ impl fmt::Debug for RetryHookFactory {
 
 /// One entry of the list given to [`set_on_retry_hooks`](super::set_on_retry_hooks):
 /// a ready hook, or a factory that builds one on first use.
+///
+/// A tuple takes hooks of different kinds as they are; a `Vec` or an array of
+/// different kinds takes them as `Hook`s, made with [`IntoHook::into_hook`]:
+///
+/// ```
+/// use stamina::instrumentation::{
+///     Hook, IntoHook, RetryDetails, RetryHookFactory, TracingHook, get_on_retry_hooks, set_on_retry_hooks,
+/// };
+///
+/// fn print_retry(details: &RetryDetails<'_>) {
+///     eprintln!("retrying {}", details.name);
+/// }
+///
+/// let mut hooks: Vec<Hook> = vec![print_retry.into_hook()];
+/// if std::env::var_os("TRACE_RETRIES").is_some() {
+///     hooks.push(RetryHookFactory::new(TracingHook::new).into_hook());
+/// }
+/// set_on_retry_hooks(hooks);
+/// assert!(!get_on_retry_hooks().is_empty());
+/// # set_on_retry_hooks(None);
+/// ```
 #[derive(Clone, Debug)]
 pub struct Hook {
     kind: HookKind,
@@ -251,8 +379,17 @@ impl Hook {
 
 /// Anything that can be an entry of a hook list: a [`RetryHook`] (closures and
 /// fns included), a [`RetryHookFactory`], an [`InstalledHook`], or a [`Hook`].
+///
+/// A bound: name it only to build a `Vec` of different kinds (see [`Hook`]).
+///
+/// ```
+/// use stamina::instrumentation::{Hook, IntoHook, TracingHook};
+///
+/// let hook: Hook = TracingHook::new().into_hook();
+/// # let _ = hook;
+/// ```
 pub trait IntoHook {
-    /// The list entry.
+    /// The list entry (see the [trait's example](IntoHook)).
     fn into_hook(self) -> Hook;
 }
 
@@ -287,8 +424,23 @@ impl IntoHook for Hook {
 /// - `[]`: no hooks at all (instrumentation off, retries cost nothing extra);
 /// - a tuple of up to 8 hooks of different kinds: `(my_fn, TracingHook, factory)`;
 /// - a `Vec` of one kind, an array of [`Hook`]s, or `Some(vec)`.
+///
+/// A bound: pass a list, never name the trait.
+///
+/// ```
+/// use stamina::instrumentation::{RetryDetails, RetryHookFactory, TracingHook, set_on_retry_hooks};
+///
+/// set_on_retry_hooks((
+///     TracingHook::new(),
+///     |details: &RetryDetails<'_>| eprintln!("{}", details.name),
+///     RetryHookFactory::new(TracingHook::new),
+/// ));
+/// set_on_retry_hooks(vec![TracingHook::new()]);
+/// set_on_retry_hooks([]); // no hooks
+/// set_on_retry_hooks(None); // the defaults
+/// ```
 pub trait HookList {
-    /// The entries, or `None` for the defaults.
+    /// The entries, or `None` for the defaults (see the [trait's example](HookList)).
     fn into_hook_list(self) -> Option<Vec<Hook>>;
 }
 

@@ -12,13 +12,50 @@ use super::hook::RetryHook;
 /// fields as the record's key-values (`caused_by` is the
 /// [`ErrorSummary`](super::ErrorSummary), captured by `Display`).
 ///
+/// A default hook with the `log` feature when the `tracing` feature is off.
 /// Loggers that print key-values (e.g. `env_logger` with its `kv` feature)
-/// show them after the message; others show the message only.
+/// show them after the message; others show the message only. Durations are
+/// seconds rounded to two decimals, which `log` writes with `Display` (a
+/// zero is `0`):
 ///
 /// ```
+/// # use std::sync::Mutex;
+/// # static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// # /// Prints `[LEVEL target] message key=value ...`.
+/// # struct KeyValueLogger;
+/// # struct Line(String);
+/// # impl<'kvs> log::kv::VisitSource<'kvs> for Line {
+/// #     fn visit_pair(&mut self, key: log::kv::Key<'kvs>, value: log::kv::Value<'kvs>) -> Result<(), log::kv::Error> {
+/// #         self.0 += &format!(" {key}={value}");
+/// #         Ok(())
+/// #     }
+/// # }
+/// # impl log::Log for KeyValueLogger {
+/// #     fn enabled(&self, _: &log::Metadata<'_>) -> bool { true }
+/// #     fn log(&self, record: &log::Record<'_>) {
+/// #         let mut line = Line(format!("[{} {}] {}", record.level(), record.target(), record.args()));
+/// #         record.key_values().visit(&mut line).unwrap();
+/// #         LINES.lock().unwrap().push(line.0);
+/// #     }
+/// #     fn flush(&self) {}
+/// # }
+/// # log::set_logger(&KeyValueLogger).unwrap();
+/// # log::set_max_level(log::LevelFilter::Info);
 /// use stamina::instrumentation::{LogHook, set_on_retry_hooks};
 ///
 /// set_on_retry_hooks((LogHook::new(),));
+///
+/// let result: Result<(), std::fmt::Error> =
+///     stamina::retry_block!(on = |_| true, attempts = 2, wait_initial = "100ms", wait_jitter = 0, |_| {
+///         Err(std::fmt::Error)
+///     });
+/// assert!(result.is_err());
+/// assert_eq!(*LINES.lock().unwrap(), [
+///     "[WARN stamina] stamina.retry_scheduled callable=<context block> retry_num=1 error_type=core::fmt::Error \
+///      caused_by=an error occurred when formatting an argument wait_for=0.1 waited_so_far=0",
+///     "[WARN stamina] stamina.gave_up callable=<context block> reason=attempts_exhausted attempts=2 \
+///      error_type=core::fmt::Error caused_by=an error occurred when formatting an argument waited=0.1",
+/// ]);
 /// # set_on_retry_hooks(None);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -27,6 +64,11 @@ pub struct LogHook;
 
 impl LogHook {
     /// The `log` sink.
+    ///
+    /// ```
+    /// stamina::instrumentation::set_on_retry_hooks((stamina::instrumentation::LogHook::new(),));
+    /// # stamina::instrumentation::set_on_retry_hooks(None);
+    /// ```
     pub const fn new() -> Self {
         Self
     }

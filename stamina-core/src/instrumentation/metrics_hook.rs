@@ -27,6 +27,12 @@ pub struct MetricsHook;
 
 impl MetricsHook {
     /// The `metrics` sink; describes its counters to the recorder installed now.
+    ///
+    /// ```
+    /// // After installing your exporter's recorder:
+    /// stamina::instrumentation::set_on_retry_hooks((stamina::instrumentation::MetricsHook::new(),));
+    /// # stamina::instrumentation::set_on_retry_hooks(None);
+    /// ```
     pub fn new() -> Self {
         describe_counter!("stamina_retries_total", Unit::Count, "Total number of retries.");
         describe_counter!(

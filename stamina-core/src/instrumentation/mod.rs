@@ -50,6 +50,16 @@
 //! when `error` is there, `Debug` otherwise, capped at
 //! [`MAX_ERROR_SUMMARY_BYTES`]. Metric labels carry the `error_type` only.
 //!
+//! # Names
+//!
+//! Every event carries the loop's name (`name`, the sinks' `callable`): the
+//! path of a `#[stamina::retry]` fn (`my_app::client::fetch`), a method's
+//! `Self` type and name (`my_app::Client::get`), or `<context block>`, Python
+//! stamina's name for `retry_block!`, [`retry_context`](crate::retry_context)
+//! and the callers. Give a block its own name with `name = "fetch_readme"`,
+//! and a caller or a context with `.name("fetch_readme")`, so that two loops
+//! are two log names and two metric series.
+//!
 //! # Defaults
 //!
 //! `set_on_retry_hooks(None)`, which is also the state at start-up, installs,
@@ -60,7 +70,12 @@
 //! 3. [`TracingHook`] (feature `tracing`), **or else** [`LogHook`] (feature
 //!    `log`): one log sink, never both.
 //!
-//! With none of these features, there are no default hooks.
+//! With none of these features, there are no default hooks. What each sink
+//! prints is on the page
+//! [what the sinks print](https://docs.rs/stamina/latest/stamina/docs/sink_output/index.html).
+//! The `tracing` events sit in the span of the code that runs the loop: put
+//! `#[stamina::retry]` above `#[tracing::instrument]`, so that the span
+//! encloses the loop.
 //!
 //! # Cost
 //!

@@ -7,6 +7,7 @@ use core::fmt;
 ///
 /// The method form is joined only when a hook asks for it, so a loop without
 /// hooks never formats or allocates a name.
+#[doc(hidden)]
 #[derive(Clone, Copy)]
 pub struct CallableName {
     path: &'static str,

@@ -14,6 +14,17 @@ use super::guard::HookGuard;
 use super::hook::RetryHook;
 
 /// The labels of `stamina_retries_total`, as in Python stamina.
+///
+/// ```
+/// use stamina::instrumentation::{RetryLabels, get_prometheus_counter};
+///
+/// let labels = RetryLabels {
+///     callable: "my_app::fetch_repo".to_owned(),
+///     retry_num: "1".to_owned(),
+///     error_type: "my_app::ApiError".to_owned(),
+/// };
+/// assert_eq!(get_prometheus_counter().get_or_create(&labels).get(), 0); // nothing retried yet
+/// ```
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RetryLabels {
     /// The retried callable's name.
@@ -25,6 +36,17 @@ pub struct RetryLabels {
 }
 
 /// The labels of `stamina_gave_up_total`.
+///
+/// ```
+/// use stamina::instrumentation::{GaveUpLabels, get_prometheus_gave_up_counter};
+///
+/// let labels = GaveUpLabels {
+///     callable: "my_app::fetch_repo".to_owned(),
+///     reason: "timeout".to_owned(),
+///     error_type: "my_app::ApiError".to_owned(),
+/// };
+/// assert_eq!(get_prometheus_gave_up_counter().get_or_create(&labels).get(), 0);
+/// ```
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct GaveUpLabels {
     /// The retried callable's name.
@@ -43,6 +65,13 @@ pub struct BudgetLabels {
 }
 
 /// The labels of `stamina_succeeded_after_retries_total`.
+///
+/// ```
+/// use stamina::instrumentation::{SucceededLabels, get_prometheus_succeeded_counter};
+///
+/// let labels = SucceededLabels { callable: "my_app::fetch_repo".to_owned() };
+/// assert_eq!(get_prometheus_succeeded_counter().get_or_create(&labels).get(), 0);
+/// ```
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct SucceededLabels {
     /// The retried callable's name.
@@ -69,23 +98,83 @@ static FAMILIES: LazyLock<Families> = LazyLock::new(|| Families {
 /// The family is shared: the value returned here sees every increment. Register
 /// it (and the lifecycle counters) into your registry with
 /// [`register_prometheus_metrics`].
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use stamina::RetryingCaller;
+/// use stamina::instrumentation::{PrometheusHook, RetryLabels, get_prometheus_counter, set_on_retry_hooks};
+///
+/// set_on_retry_hooks((PrometheusHook::new(),));
+/// let caller = RetryingCaller::new().attempts(3).wait_max(Duration::ZERO).name("fetch_repo");
+/// let _ = caller.call(|_: &std::fmt::Error| true, || Err::<(), _>(std::fmt::Error));
+///
+/// let second = RetryLabels {
+///     callable: "fetch_repo".to_owned(),
+///     retry_num: "2".to_owned(),
+///     error_type: "core::fmt::Error".to_owned(),
+/// };
+/// assert_eq!(get_prometheus_counter().get_or_create(&second).get(), 1);
+/// # set_on_retry_hooks(None);
+/// ```
 pub fn get_prometheus_counter() -> Family<RetryLabels, Counter> {
     FAMILIES.retries.clone()
 }
 
-/// The counter `stamina_gave_up_total{callable, reason, error_type}`.
+/// The counter `stamina_gave_up_total{callable, reason, error_type}`, which
+/// the [`PrometheusHook`] increments once per loop that gives up.
+///
+/// ```
+/// use stamina::RetryingCaller;
+/// use stamina::instrumentation::{GaveUpLabels, PrometheusHook, get_prometheus_gave_up_counter, set_on_retry_hooks};
+///
+/// set_on_retry_hooks((PrometheusHook::new(),));
+/// let _ = RetryingCaller::new().name("fetch_repo").call(|_: &std::fmt::Error| false, || Err::<(), _>(std::fmt::Error));
+///
+/// let labels = GaveUpLabels {
+///     callable: "fetch_repo".to_owned(),
+///     reason: "not_retryable".to_owned(),
+///     error_type: "core::fmt::Error".to_owned(),
+/// };
+/// assert_eq!(get_prometheus_gave_up_counter().get_or_create(&labels).get(), 1);
+/// # set_on_retry_hooks(None);
+/// ```
 pub fn get_prometheus_gave_up_counter() -> Family<GaveUpLabels, Counter> {
     FAMILIES.gave_up.clone()
 }
 
-/// The counter `stamina_succeeded_after_retries_total{callable}`.
+/// The counter `stamina_succeeded_after_retries_total{callable}`, which the
+/// [`PrometheusHook`] increments once per loop that succeeds after retrying.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use stamina::RetryingCaller;
+/// use stamina::instrumentation::{
+///     PrometheusHook, SucceededLabels, get_prometheus_succeeded_counter, set_on_retry_hooks,
+/// };
+///
+/// set_on_retry_hooks((PrometheusHook::new(),));
+/// let caller = RetryingCaller::new().wait_max(Duration::ZERO).name("fetch_repo");
+/// let mut calls = 0;
+/// let _ = caller.call(|_: &std::fmt::Error| true, || {
+///     calls += 1;
+///     if calls < 2 { Err(std::fmt::Error) } else { Ok(()) }
+/// });
+///
+/// let labels = SucceededLabels { callable: "fetch_repo".to_owned() };
+/// assert_eq!(get_prometheus_succeeded_counter().get_or_create(&labels).get(), 1);
+/// # set_on_retry_hooks(None);
+/// ```
 pub fn get_prometheus_succeeded_counter() -> Family<SucceededLabels, Counter> {
     FAMILIES.succeeded.clone()
 }
 
 /// Registers stamina's counters into `registry`: `stamina_retries` (samples
 /// `stamina_retries_total`), `stamina_gave_up` and
-/// `stamina_succeeded_after_retries`. Each is described (`# HELP`, `# TYPE`)
+/// `stamina_succeeded_after_retries`, and for the [retry budgets](crate::budget)
+/// loops have used, `stamina_budget_refusals{budget}` and the gauge
+/// `stamina_budget_level{budget}`. Each is described (`# HELP`, `# TYPE`)
 /// from the start, and has samples once it has counted something.
 ///
 /// Idempotent: registering into a registry that already has stamina's
@@ -103,16 +192,28 @@ pub fn get_prometheus_succeeded_counter() -> Family<SucceededLabels, Counter> {
 ///
 /// let mut registry = Registry::default();
 /// register_prometheus_metrics(&mut registry);
+/// register_prometheus_metrics(&mut registry); // changes nothing
 ///
 /// set_on_retry_hooks((PrometheusHook::new(),));
-/// let caller = RetryingCaller::new().attempts(2).wait_max(Duration::ZERO);
+/// let caller = RetryingCaller::new().attempts(2).wait_max(Duration::ZERO).name("fetch_repo");
 /// let _ = caller.call(|_: &&str| true, || Err::<(), _>("busy"));
 ///
 /// let mut text = String::new();
 /// prometheus_client::encoding::text::encode(&mut text, &registry).unwrap();
-/// assert!(text.contains(
-///     r#"stamina_retries_total{callable="<context block>",retry_num="1",error_type="&str"} 1"#
-/// ));
+/// assert_eq!(text, r#"# HELP stamina_retries Total number of retries.
+/// ## TYPE stamina_retries counter
+/// stamina_retries_total{callable="fetch_repo",retry_num="1",error_type="&str"} 1
+/// ## HELP stamina_gave_up Total number of retry loops that gave up and returned an error.
+/// ## TYPE stamina_gave_up counter
+/// stamina_gave_up_total{callable="fetch_repo",reason="attempts_exhausted",error_type="&str"} 1
+/// ## HELP stamina_succeeded_after_retries Total number of retry loops that succeeded after at least one retry.
+/// ## TYPE stamina_succeeded_after_retries counter
+/// ## HELP stamina_budget_refusals Total number of retries a retry budget refused.
+/// ## TYPE stamina_budget_refusals counter
+/// ## HELP stamina_budget_level What a retry budget has left: retries for a ratio budget, tokens for a token quota.
+/// ## TYPE stamina_budget_level gauge
+/// ## EOF
+/// "#);
 /// # set_on_retry_hooks(None);
 /// ```
 pub fn register_prometheus_metrics(registry: &mut Registry) {
@@ -122,7 +223,7 @@ pub fn register_prometheus_metrics(registry: &mut Registry) {
     registry.register_collector(Box::new(StaminaCounters));
 }
 
-/// The three process-wide families, as one collector: it describes every
+/// The process-wide families and the budgets' figures, as one collector: it describes every
 /// family on each scrape, also before its first sample (as Python's
 /// `prometheus_client` does), which is what lets
 /// [`register_prometheus_metrics`] see that a registry has them.
@@ -191,7 +292,11 @@ fn holds_stamina_counters(registry: &Registry) -> bool {
 }
 
 /// Counts retries and outcomes in the process-wide Prometheus counters
-/// (see [`get_prometheus_counter`] and [`register_prometheus_metrics`]).
+/// (see [`get_prometheus_counter`] and [`register_prometheus_metrics`]), with
+/// the labels [`RetryLabels`], [`GaveUpLabels`] and [`SucceededLabels`]. A
+/// default hook with the `prometheus` feature. What a scrape shows:
+/// [`register_prometheus_metrics`], and the page
+/// [what the sinks print](https://docs.rs/stamina/latest/stamina/docs/sink_output/index.html).
 ///
 /// ```
 /// use stamina::instrumentation::{PrometheusHook, set_on_retry_hooks};
@@ -205,6 +310,12 @@ pub struct PrometheusHook;
 
 impl PrometheusHook {
     /// The Prometheus sink, on the process-wide counters.
+    ///
+    /// ```
+    /// let hook = stamina::instrumentation::PrometheusHook::new();
+    /// stamina::instrumentation::set_on_retry_hooks((hook,));
+    /// # stamina::instrumentation::set_on_retry_hooks(None);
+    /// ```
     pub fn new() -> Self {
         LazyLock::force(&FAMILIES);
         Self

@@ -69,11 +69,31 @@ pub struct Recorder {
 }
 
 /// One attempt of a retry loop, as a [`Recorder`] saw it.
+///
+/// ```
+/// use std::time::Duration;
+/// use stamina::testing::{AttemptOutcome, Recorder};
+///
+/// let recorder = Recorder::new();
+/// let _recording = recorder.thread_scope();
+/// let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO).name("fetch_repo");
+/// let mut calls = 0;
+/// let _ = caller.call(|_: &()| true, || {
+///     calls += 1;
+///     if calls < 2 { Err(()) } else { Ok(()) }
+/// });
+///
+/// let attempts = recorder.attempts();
+/// assert_eq!(attempts.len(), 2);
+/// assert_eq!((attempts[0].name.as_str(), attempts[0].num), ("fetch_repo", 1));
+/// assert!(matches!(attempts[0].outcome, AttemptOutcome::Retried { .. }));
+/// assert_eq!(attempts[1].outcome, AttemptOutcome::Succeeded);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AttemptRecord {
-    /// The name hooks see: the fn's path, `Type::method`, or
-    /// `<context block>`.
+    /// The name hooks see: the fn's path, `Type::method`, a block's, a caller's
+    /// or a context's own name, or `<context block>`.
     pub name: String,
     /// The attempt's number, from 1.
     pub num: u32,
@@ -82,6 +102,25 @@ pub struct AttemptRecord {
 }
 
 /// What followed an attempt.
+///
+/// ```
+/// use std::time::Duration;
+/// use stamina::instrumentation::GiveUpReason;
+/// use stamina::testing::{self, AttemptOutcome, Recorder, TestMode};
+///
+/// let _testing = testing::thread_scope(TestMode::new(2));
+/// let recorder = Recorder::new();
+/// let _recording = recorder.thread_scope();
+/// let caller = stamina::RetryingCaller::new().wait_jitter(Duration::ZERO);
+/// let _ = caller.call(|_: &&str| true, || Err::<(), _>("busy"));
+///
+/// let outcomes: Vec<AttemptOutcome> = recorder.attempts().into_iter().map(|attempt| attempt.outcome).collect();
+/// assert_eq!(outcomes, [
+///     // Testing mode slept nothing of the 100 ms the policy planned.
+///     AttemptOutcome::Retried { planned_wait: Duration::from_millis(100), actual_wait: Duration::ZERO, error_type: "&str" },
+///     AttemptOutcome::GaveUp { reason: GiveUpReason::AttemptsExhausted, error_type: "&str" },
+/// ]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AttemptOutcome {
@@ -238,6 +277,19 @@ impl fmt::Debug for Recorder {
 
 /// Keeps a [`Recorder`] in scope on this thread; see
 /// [`Recorder::thread_scope`]. Restores the recorder it replaced when dropped.
+///
+/// ```
+/// use stamina::testing::Recorder;
+///
+/// let (outer, inner) = (Recorder::new(), Recorder::new());
+/// let _outer = outer.thread_scope();
+/// {
+///     let _inner = inner.thread_scope();
+///     let _ = stamina::RetryingCaller::new().call(|_: &()| true, || Ok::<_, ()>(()));
+/// }
+/// let _ = stamina::RetryingCaller::new().call(|_: &()| true, || Ok::<_, ()>(()));
+/// assert_eq!((outer.attempts().len(), inner.attempts().len()), (1, 1));
+/// ```
 pub struct RecorderGuard {
     previous: Option<Log>,
     _observer: Observer,
@@ -256,8 +308,22 @@ impl fmt::Debug for RecorderGuard {
     }
 }
 
-/// A future whose retry loops a [`Recorder`] records; see
+/// A future whose retry loops a [`Recorder`] records; made by
 /// [`Recorder::future_scope`].
+///
+/// It is `Send` when the inner future is, so it can be spawned:
+///
+/// ```
+/// # #[tokio::main(flavor = "multi_thread", worker_threads = 2)] async fn main() {
+/// use stamina::testing::{RecordedFuture, Recorder};
+///
+/// let recorder = Recorder::new();
+/// let task = async { stamina::RetryingCaller::new().call(|_: &()| true, || Ok::<_, ()>(1)) };
+/// let recorded: RecordedFuture<_> = recorder.future_scope(task);
+/// assert_eq!(tokio::spawn(recorded).await.unwrap(), Ok(1)); // on a worker thread
+/// assert_eq!(recorder.attempts().len(), 1);
+/// # }
+/// ```
 ///
 /// The inner future is boxed, so that this needs no pin projection (the
 /// crate has no `unsafe`); a recorder is a testing tool.

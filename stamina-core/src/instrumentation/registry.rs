@@ -161,6 +161,18 @@ pub fn set_on_retry_hooks(hooks: impl HookList) {
 
 /// The installed hooks, in order, with the defaults chosen and factories built
 /// (as in Python stamina, asking resolves them).
+///
+/// ```
+/// use stamina::instrumentation::{get_on_retry_hooks, set_on_retry_hooks};
+///
+/// set_on_retry_hooks(None);
+/// for hook in get_on_retry_hooks() {
+///     println!("{}", hook.type_name()); // ...::TracingHook, with the default features
+/// }
+/// set_on_retry_hooks([]);
+/// assert!(get_on_retry_hooks().is_empty());
+/// # set_on_retry_hooks(None);
+/// ```
 pub fn get_on_retry_hooks() -> Vec<InstalledHook> {
     snapshot().to_vec()
 }

@@ -16,7 +16,13 @@ use super::hook::RetryHook;
 /// Durations are seconds as `f64`, rounded to two decimals as in Python
 /// stamina; `caused_by` is the error's [`ErrorSummary`](super::ErrorSummary):
 /// its `Display` and sources when it is an `Error`, at most
-/// [`MAX_ERROR_SUMMARY_BYTES`](super::MAX_ERROR_SUMMARY_BYTES) bytes.
+/// [`MAX_ERROR_SUMMARY_BYTES`](super::MAX_ERROR_SUMMARY_BYTES) bytes. What a
+/// `tracing_subscriber::fmt()` subscriber prints is on the page
+/// [what the sinks print](https://docs.rs/stamina/latest/stamina/docs/sink_output/index.html).
+///
+/// The events are emitted inside whatever span the code that runs the loop
+/// is in: put `#[stamina::retry]` above `#[tracing::instrument]`, so that the
+/// span encloses the loop.
 ///
 /// ```
 /// use stamina::instrumentation::{TracingHook, set_on_retry_hooks};
@@ -30,6 +36,12 @@ pub struct TracingHook;
 
 impl TracingHook {
     /// The `tracing` sink.
+    ///
+    /// ```
+    /// const SINK: stamina::instrumentation::TracingHook = stamina::instrumentation::TracingHook::new();
+    /// stamina::instrumentation::set_on_retry_hooks((SINK,));
+    /// # stamina::instrumentation::set_on_retry_hooks(None);
+    /// ```
     pub const fn new() -> Self {
         Self
     }

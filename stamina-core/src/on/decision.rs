@@ -45,8 +45,11 @@ impl Decision {
     /// Whether this decision retries at all.
     ///
     /// ```
+    /// use std::time::Duration;
     /// use stamina::Decision;
     ///
+    /// assert!(Decision::Retry.retries());
+    /// assert!(Decision::RetryAfter(Duration::ZERO).retries()); // an immediate retry
     /// assert!(Decision::Throttled(None).retries());
     /// assert!(!Decision::NoRetry.retries());
     /// ```
@@ -73,6 +76,34 @@ impl Decision {
 
 /// A value an `on` predicate may return: `bool`, [`Duration`], [`Decision`], or
 /// `Option<Duration>` (`None` is no retry, `Some(wait)` a retry after `wait`).
+///
+/// Implement it for an answer of your own:
+///
+/// ```
+/// use std::time::Duration;
+/// use stamina::{Decision, IntoDecision};
+///
+/// /// What the API's error body says to do.
+/// enum Advice { Retry, WaitSeconds(u64), GiveUp }
+///
+/// impl IntoDecision for Advice {
+///     fn into_decision(self) -> Decision {
+///         match self {
+///             Advice::Retry => Decision::Retry,
+///             Advice::WaitSeconds(seconds) => Decision::RetryAfter(Duration::from_secs(seconds)),
+///             Advice::GiveUp => Decision::NoRetry,
+///         }
+///     }
+/// }
+///
+/// assert_eq!(true.into_decision(), Decision::Retry);
+/// assert_eq!(None::<Duration>.into_decision(), Decision::NoRetry);
+/// assert_eq!(Advice::WaitSeconds(2).into_decision(), Decision::RetryAfter(Duration::from_secs(2)));
+///
+/// let caller = stamina::RetryingCaller::new().attempts(2).wait_max(Duration::ZERO);
+/// assert!(caller.call(|_: &()| Advice::GiveUp, || Err::<(), _>(())).is_err());
+/// # let _ = Advice::Retry;
+/// ```
 #[diagnostic::on_unimplemented(
     message = "an `on` predicate must return `bool`, `Duration` or `stamina::Decision`, not `{Self}`",
     label = "this predicate returns `{Self}`",

@@ -12,6 +12,20 @@ use core::error::Error;
 ///
 /// A concrete error type knows its variants: write a predicate
 /// `fn(&MyError) -> bool` for it instead.
+///
+/// ```
+/// use std::error::Error;
+/// use stamina::ErrorChain;
+///
+/// let boxed: Box<dyn Error + Send + Sync> = std::io::Error::other("reset").into();
+/// assert!(boxed.outermost().is::<std::io::Error>());
+///
+/// // Anything that is an `ErrorChain` works with `error_types`.
+/// fn is_io<E: ErrorChain + ?Sized>(error: &E) -> bool {
+///     stamina::error_type::<std::io::Error, E>()(error)
+/// }
+/// assert!(is_io(&boxed));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "stamina cannot look for error types inside `{Self}`",
     note = "type-based predicates work on type-erased errors: `Box<dyn Error ...>` or `anyhow::Error`; \
@@ -19,6 +33,13 @@ use core::error::Error;
 )]
 pub trait ErrorChain {
     /// The outermost error of the chain.
+    ///
+    /// ```
+    /// use stamina::ErrorChain;
+    ///
+    /// let boxed: Box<dyn std::error::Error> = "bad request".into();
+    /// assert_eq!(boxed.outermost().to_string(), "bad request");
+    /// ```
     fn outermost(&self) -> &(dyn Error + 'static);
 }
 
@@ -61,13 +82,31 @@ impl ErrorChain for anyhow::Error {
 
 /// A list of error types to retry on: a tuple of up to eight types that are
 /// `Error + 'static`, such as `(std::io::Error,)` or `(IoError, TimeoutError)`.
+///
+/// Named as the first type parameter of [`error_types`](crate::error_types);
+/// the macros' `on = types(A, B)` builds one.
+///
+/// ```
+/// use stamina::ErrorTypeList;
+///
+/// type Transient = (std::io::Error, std::fmt::Error);
+/// assert!(Transient::contains(&std::fmt::Error));
+/// assert!(!Transient::contains(&"x".parse::<u8>().unwrap_err()));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a list of error types",
     note = "name the error types as a tuple: `error_types::<(std::io::Error,)>()` or `error_types::<(A, B)>()`; \
             every type must be `std::error::Error + 'static`"
 )]
 pub trait ErrorTypeList {
-    /// Whether `error` is one of the listed types.
+    /// Whether `error` is one of the listed types (not looking at its
+    /// sources: [`error_types`](crate::error_types) walks the chain).
+    ///
+    /// ```
+    /// use stamina::ErrorTypeList;
+    ///
+    /// assert!(<(std::io::Error,)>::contains(&std::io::Error::other("reset")));
+    /// ```
     fn contains(error: &(dyn Error + 'static)) -> bool;
 }
 

@@ -140,6 +140,18 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// [`retry_after`], with the current time given: for dates, and for tests.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+///
+/// use http::{HeaderMap, HeaderValue, header::RETRY_AFTER};
+/// use stamina::http::retry_after_at;
+///
+/// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_460); // Wed, 21 Oct 2015 07:27:40 GMT
+/// let mut headers = HeaderMap::new();
+/// headers.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+/// assert_eq!(retry_after_at(&headers, now), Some(Duration::from_secs(20)));
+/// ```
 pub fn retry_after_at(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     parse_retry_after(headers.get(RETRY_AFTER)?, now)
 }
@@ -201,6 +213,15 @@ pub struct RetryOnStatus {
 
 impl RetryOnStatus {
     /// Retries 5xx and 429 and honours any valid `Retry-After` in full.
+    ///
+    /// ```
+    /// use http::{HeaderMap, StatusCode};
+    /// use stamina::Decision;
+    /// use stamina::http::RetryOnStatus;
+    ///
+    /// const ON_STATUS: RetryOnStatus = RetryOnStatus::new();
+    /// assert_eq!(ON_STATUS.decide(StatusCode::BAD_GATEWAY, &HeaderMap::new()), Decision::Retry);
+    /// ```
     pub const fn new() -> Self {
         Self { max_retry_after: None }
     }
@@ -209,6 +230,22 @@ impl RetryOnStatus {
     /// for; the retry still happens, after `cap`. Without a cap, one hostile
     /// `Retry-After: 99999999` stalls the caller for three years (or until the
     /// policy's `timeout` gives up).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use http::{HeaderMap, HeaderValue, StatusCode, header::RETRY_AFTER};
+    /// use stamina::Decision;
+    /// use stamina::http::RetryOnStatus;
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert(RETRY_AFTER, HeaderValue::from_static("86400")); // a day
+    /// let wary = RetryOnStatus::new().max_retry_after(Duration::from_secs(60));
+    /// assert_eq!(
+    ///     wary.decide(StatusCode::SERVICE_UNAVAILABLE, &headers),
+    ///     Decision::RetryAfter(Duration::from_secs(60))
+    /// );
+    /// ```
     #[must_use]
     pub const fn max_retry_after(mut self, cap: Duration) -> Self {
         self.max_retry_after = Some(cap);
@@ -216,17 +253,61 @@ impl RetryOnStatus {
     }
 
     /// The cap set by [`max_retry_after`](Self::max_retry_after).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use stamina::http::RetryOnStatus;
+    ///
+    /// assert_eq!(RetryOnStatus::new().get_max_retry_after(), None);
+    /// let wary = RetryOnStatus::new().max_retry_after(Duration::from_secs(60));
+    /// assert_eq!(wary.get_max_retry_after(), Some(Duration::from_secs(60)));
+    /// ```
     pub const fn get_max_retry_after(&self) -> Option<Duration> {
         self.max_retry_after
     }
 
     /// The decision for a response with `status` and `headers`, with dates in
     /// `Retry-After` counted from the system clock's now.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use http::{HeaderMap, HeaderValue, StatusCode, header::RETRY_AFTER};
+    /// use stamina::Decision;
+    /// use stamina::http::RetryOnStatus;
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    /// let on_status = RetryOnStatus::new();
+    /// assert_eq!(on_status.decide(StatusCode::SERVICE_UNAVAILABLE, &headers), Decision::RetryAfter(Duration::from_secs(1)));
+    /// assert_eq!(on_status.decide(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new()), Decision::Retry);
+    /// assert_eq!(
+    ///     on_status.decide(StatusCode::TOO_MANY_REQUESTS, &headers),
+    ///     Decision::Throttled(Some(Duration::from_secs(1)))
+    /// );
+    /// assert_eq!(on_status.decide(StatusCode::NOT_FOUND, &headers), Decision::NoRetry);
+    /// ```
     pub fn decide(&self, status: StatusCode, headers: &HeaderMap) -> Decision {
         self.decide_at(status, headers, SystemTime::now())
     }
 
     /// [`decide`](Self::decide), with the current time given.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    ///
+    /// use http::{HeaderMap, HeaderValue, StatusCode, header::RETRY_AFTER};
+    /// use stamina::Decision;
+    /// use stamina::http::RetryOnStatus;
+    ///
+    /// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_470); // 07:27:50
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+    /// assert_eq!(
+    ///     RetryOnStatus::new().decide_at(StatusCode::SERVICE_UNAVAILABLE, &headers, now),
+    ///     Decision::RetryAfter(Duration::from_secs(10))
+    /// );
+    /// ```
     pub fn decide_at(&self, status: StatusCode, headers: &HeaderMap, now: SystemTime) -> Decision {
         if !is_retryable_status(status) {
             return Decision::NoRetry;

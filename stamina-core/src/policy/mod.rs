@@ -19,13 +19,17 @@ pub(crate) use setters::policy_setters;
 /// |---|---|---|
 /// | [`attempts`](Self::attempts) | `Some(10)` | total attempts, including the first; `None` for no limit |
 /// | [`timeout`](Self::timeout) | `Some(45 s)` | total time budget, measured from the start of the first attempt; `None` for no limit |
-/// | [`wait_initial`](Self::wait_initial) | 100 ms | backoff after the first failure, before jitter |
+/// | [`wait_initial`](Self::wait_initial) | 100 ms | backoff after the first failure, before jitter. The default 1 s jitter swamps a small value (50 ms waits 0.05 to 1.05 s): set [`wait_jitter`](Self::wait_jitter) to 10 ms, or zero, with it |
 /// | [`wait_max`](Self::wait_max) | 5 s | cap on every computed backoff |
 /// | [`wait_jitter`](Self::wait_jitter) | 1 s | a uniform random `[0, wait_jitter]` added before the cap |
 /// | [`wait_exp_base`](Self::wait_exp_base) | 2 | growth factor of the backoff |
 ///
 /// The wait after failed attempt `n` is
 /// `min(wait_max, wait_initial * wait_exp_base^(n-1) + U[0, wait_jitter])`.
+/// The [crate documentation](https://docs.rs/stamina/latest/stamina/#parameters)
+/// has the same parameters as the macros take them.
+///
+/// Getters are named `get_*`: the builder methods own the bare names.
 ///
 /// Setters validate their input and panic with a message that names the fix on
 /// invalid configuration (zero attempts, a zero timeout, a non-finite or
@@ -84,19 +88,50 @@ impl PartialEq for BudgetRef {
 
 impl RetryPolicy {
     /// Python stamina's default number of attempts: 10.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::DEFAULT_ATTEMPTS, 10);
+    /// ```
     pub const DEFAULT_ATTEMPTS: u32 = 10;
     /// Python stamina's default timeout: 45 seconds.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::DEFAULT_TIMEOUT.as_secs(), 45);
+    /// ```
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(45);
     /// Python stamina's default first backoff: 100 milliseconds.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::DEFAULT_WAIT_INITIAL.as_millis(), 100);
+    /// ```
     pub const DEFAULT_WAIT_INITIAL: Duration = Duration::from_millis(100);
     /// Python stamina's default backoff cap: 5 seconds.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::DEFAULT_WAIT_MAX.as_secs(), 5);
+    /// ```
     pub const DEFAULT_WAIT_MAX: Duration = Duration::from_secs(5);
     /// Python stamina's default maximum jitter: 1 second.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::DEFAULT_WAIT_JITTER.as_secs(), 1);
+    /// ```
     pub const DEFAULT_WAIT_JITTER: Duration = Duration::from_secs(1);
     /// Python stamina's default exponent base: 2.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::DEFAULT_WAIT_EXP_BASE, 2.0);
+    /// ```
     pub const DEFAULT_WAIT_EXP_BASE: f64 = 2.0;
 
     /// A policy with stamina's defaults (see the table on [`RetryPolicy`]).
+    ///
+    /// ```
+    /// use stamina::RetryPolicy;
+    ///
+    /// assert_eq!(RetryPolicy::new(), RetryPolicy::default());
+    /// assert_eq!(RetryPolicy::new().get_attempts(), Some(RetryPolicy::DEFAULT_ATTEMPTS));
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         Self {
@@ -162,6 +197,15 @@ impl RetryPolicy {
     ///
     /// On `Some(Duration::ZERO)`: a zero timeout would never retry. Use `None` to
     /// switch the timeout off, or `attempts(1)` for no retries.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use stamina::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::new().timeout(Duration::from_secs(10));
+    /// assert_eq!(policy.get_timeout(), Some(Duration::from_secs(10)));
+    /// assert_eq!(RetryPolicy::new().timeout(None).get_timeout(), None);
+    /// ```
     #[must_use]
     #[track_caller]
     pub fn timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
@@ -190,6 +234,19 @@ impl RetryPolicy {
     }
 
     /// Sets the backoff after the first failure (before jitter).
+    ///
+    /// The default jitter, up to 1 s, is added to every computed wait, so it
+    /// swamps a small `wait_initial`: give one a small jitter too.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use stamina::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::new()
+    ///     .wait_initial(Duration::from_millis(50))
+    ///     .wait_jitter(Duration::from_millis(10)); // waits of 50 to 60 ms, then 100 to 110 ms, ...
+    /// assert_eq!(policy.get_wait_initial(), Duration::from_millis(50));
+    /// ```
     #[must_use]
     pub const fn wait_initial(mut self, wait_initial: Duration) -> Self {
         self.wait_initial = wait_initial;
@@ -199,6 +256,14 @@ impl RetryPolicy {
     /// Sets the cap on every computed backoff. Jitter is added before the cap, so
     /// no wait computed by the backoff formula exceeds it. (A wait that the `on`
     /// predicate returns itself is not capped.)
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use stamina::RetryPolicy;
+    ///
+    /// // Zero: retry at once, without waiting.
+    /// assert_eq!(RetryPolicy::new().wait_max(Duration::ZERO).get_wait_max(), Duration::ZERO);
+    /// ```
     #[must_use]
     pub const fn wait_max(mut self, wait_max: Duration) -> Self {
         self.wait_max = wait_max;
@@ -206,6 +271,14 @@ impl RetryPolicy {
     }
 
     /// Sets the maximum random jitter added to each backoff; zero switches jitter off.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use stamina::RetryPolicy;
+    ///
+    /// let exact = RetryPolicy::new().wait_jitter(Duration::ZERO); // 100 ms, 200 ms, 400 ms, ...
+    /// assert_eq!(exact.get_wait_jitter(), Duration::ZERO);
+    /// ```
     #[must_use]
     pub const fn wait_jitter(mut self, wait_jitter: Duration) -> Self {
         self.wait_jitter = wait_jitter;
@@ -219,6 +292,13 @@ impl RetryPolicy {
     /// When `base` is not a finite number greater than zero (NaN, infinite, zero or
     /// negative): such a base makes the backoff meaningless. Use `1.0` for a
     /// constant backoff.
+    ///
+    /// ```
+    /// use stamina::RetryPolicy;
+    ///
+    /// let constant = RetryPolicy::new().wait_exp_base(1.0); // 100 ms between all attempts, plus jitter
+    /// assert_eq!(constant.get_wait_exp_base(), 1.0);
+    /// ```
     #[must_use]
     #[track_caller]
     pub const fn wait_exp_base(mut self, base: f64) -> Self {
@@ -232,31 +312,59 @@ impl RetryPolicy {
     }
 
     /// The total number of attempts, `None` for no limit.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::new().get_attempts(), Some(10));
+    /// ```
     pub const fn get_attempts(&self) -> Option<u32> {
         self.attempts
     }
 
     /// The total time budget, `None` for no limit.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// assert_eq!(stamina::RetryPolicy::new().get_timeout(), Some(Duration::from_secs(45)));
+    /// ```
     pub const fn get_timeout(&self) -> Option<Duration> {
         self.timeout
     }
 
     /// The backoff after the first failure, before jitter.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// assert_eq!(stamina::RetryPolicy::new().get_wait_initial(), Duration::from_millis(100));
+    /// ```
     pub const fn get_wait_initial(&self) -> Duration {
         self.wait_initial
     }
 
     /// The cap on computed backoffs.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// assert_eq!(stamina::RetryPolicy::new().get_wait_max(), Duration::from_secs(5));
+    /// ```
     pub const fn get_wait_max(&self) -> Duration {
         self.wait_max
     }
 
     /// The maximum jitter.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// assert_eq!(stamina::RetryPolicy::new().get_wait_jitter(), Duration::from_secs(1));
+    /// ```
     pub const fn get_wait_jitter(&self) -> Duration {
         self.wait_jitter
     }
 
     /// The exponent base.
+    ///
+    /// ```
+    /// assert_eq!(stamina::RetryPolicy::new().get_wait_exp_base(), 2.0);
+    /// ```
     pub const fn get_wait_exp_base(&self) -> f64 {
         self.wait_exp_base
     }

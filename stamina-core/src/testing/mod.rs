@@ -134,6 +134,19 @@ pub fn process_scope(mode: impl Into<Mode>) -> ProcessScope {
 }
 
 /// Restores the process's mode when dropped. See [`process_scope`].
+///
+/// ```
+/// use stamina::testing::{self, Mode, ProcessScope};
+///
+/// fn quiet() -> ProcessScope {
+///     testing::process_scope(Mode::Inactive)
+/// }
+///
+/// let guard = quiet();
+/// assert!(!stamina::is_active());
+/// drop(guard);
+/// assert!(stamina::is_active());
+/// ```
 #[derive(Debug)]
 pub struct ProcessScope {
     previous: ProcessWord,
@@ -171,6 +184,15 @@ pub fn thread_scope(mode: impl Into<Mode>) -> ThreadScope {
 }
 
 /// Restores this thread's mode when dropped. See [`thread_scope`].
+///
+/// ```
+/// use stamina::testing::{self, TestMode, ThreadScope};
+///
+/// let guard: ThreadScope = testing::thread_scope(TestMode::new(3));
+/// assert!(testing::is_testing());
+/// drop(guard);
+/// assert!(!testing::is_testing());
+/// ```
 #[derive(Debug)]
 pub struct ThreadScope {
     previous: ThreadWord,
@@ -202,6 +224,15 @@ pub fn future_scope<F: Future>(mode: impl Into<Mode>, future: F) -> ModeScoped<F
 
 /// A future that runs in a mode of its own. See [`future_scope`].
 ///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use stamina::testing::{self, Mode, ModeScoped, TestMode};
+///
+/// let scoped: ModeScoped<_> = testing::future_scope(TestMode::new(2), async { testing::mode() });
+/// assert_eq!(scoped.await, Mode::Testing(TestMode::new(2)));
+/// # }
+/// ```
+///
 /// The inner future is boxed, so that this needs no pin projection (the crate
 /// has no `unsafe`); scoping a future is a testing tool.
 #[must_use = "futures do nothing unless awaited"]
@@ -228,8 +259,17 @@ impl<F: Future> Future for ModeScoped<F> {
 
 /// What [`set_testing`] takes: `true` (one attempt, not capped, Python's
 /// `set_testing(True)`), `false`, or a [`TestMode`] with its attempts and cap.
+///
+/// ```
+/// use stamina::testing::{IntoTestMode, TestMode};
+///
+/// assert_eq!(true.into_test_mode(), Some(TestMode::new(1)));
+/// assert_eq!(false.into_test_mode(), None);
+/// assert_eq!(TestMode::new(3).cap(true).into_test_mode(), Some(TestMode::new(3).cap(true)));
+/// ```
 pub trait IntoTestMode {
-    /// The testing mode to set, `None` for off.
+    /// The testing mode to set, `None` for off (see the
+    /// [trait's example](IntoTestMode)).
     fn into_test_mode(self) -> Option<TestMode>;
 }
 
