@@ -1,0 +1,25 @@
+//! stamina's behaviour through its public API: the callers, `retry_context`
+//! and the macros, sync and async, on tokio and on another executor.
+//!
+//! Why these share a binary: none of them touches process-wide state. They
+//! read the switches only through the thread-local and per-future forms,
+//! install no hooks (every loop runs with the default hooks of the enabled
+//! features), and count no allocations, so they run in parallel threads of one
+//! process without seeing each other. A test that needs process-wide state
+//! belongs to `hooks` or `process_switches`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod macro_async;
+mod macro_block;
+// `pub`: its items are then reachable, as they would be in a library that
+// denies every warning, which is the situation that module checks.
+pub mod macro_lints;
+mod macro_methods;
+mod macro_sync;
+mod macro_timing;
+mod perf_future_size;
+mod runtime_async;
+mod runtime_other_executor;
+mod runtime_sync;
