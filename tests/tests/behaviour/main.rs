@@ -13,8 +13,9 @@ mod support;
 
 mod macro_async;
 mod macro_block;
-// `pub`: its items are then reachable, as they would be in a library that
-// denies every warning, which is the situation that module checks.
+// `pub`, so that its `pub` items are reachable as they were at a crate root:
+// in a private module, `unreachable_pub` (a workspace lint, and an error
+// under that module's `deny(warnings)`) would reject them.
 pub mod macro_lints;
 mod macro_methods;
 mod macro_sync;
