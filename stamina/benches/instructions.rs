@@ -18,7 +18,7 @@ use std::cell::Cell;
 use std::hint::black_box;
 use std::time::Duration;
 
-use stamina::instrumentation::set_on_retry_hooks;
+use stamina::instrumentation::{RetryDetails, set_on_retry_hooks};
 use support::{
     Transient, async_operation, backon_notify_operation, backon_notify_operation_sync, backon_operation,
     backon_operation_sync, operation, poll_once, retried_async_operation, retried_async_operation_no_timeout,
@@ -279,7 +279,7 @@ fn warm_up_and_measure(run: fn(u64), runs: u64) {
 }
 
 fn main() {
-    // `--runs=N` (default 1: a smoke run), `--hooks=none|default` (default
+    // `--runs=N` (default 1: a smoke run), `--hooks=none|default|no_op` (default
     // `none`); `cargo bench` adds `--bench`. The hooks are a process-wide
     // setting, and callgrind adds up a fn's runs: one process per setting.
     let arg = |key: &str| std::env::args().find_map(|arg| arg.strip_prefix(key).map(str::to_owned));
@@ -295,7 +295,10 @@ fn main() {
         // The default hooks of the features this bench is built with: the
         // `tracing` hook, for stamina's default features.
         Some("default") => set_on_retry_hooks(None),
-        Some(other) => panic!("--hooks={other}: none or default"),
+        // A hook of the user's that does nothing: what the registry costs
+        // when it has to call the hooks.
+        Some("no_op") => set_on_retry_hooks((no_op_hook,)),
+        Some(other) => panic!("--hooks={other}: none, default or no_op"),
     }
     for (module, cases) in [("untimed", untimed::CASES), ("timed", timed::CASES)] {
         for (name, run) in cases {
@@ -304,3 +307,5 @@ fn main() {
         }
     }
 }
+
+fn no_op_hook(_: &RetryDetails<'_>) {}

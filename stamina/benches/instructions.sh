@@ -29,7 +29,7 @@ binary=$(cargo bench -p stamina --bench instructions --no-run 2>&1 |
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for hooks in none default; do
+for hooks in none default no_op; do
   valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*instructions::measure*' \
     --callgrind-out-file="$work/$hooks.out" "$binary" --runs="$runs" --hooks="$hooks" \
     >"$work/$hooks.cases" 2>"$work/$hooks.log" || { cat "$work/$hooks.log" >&2; exit 1; }
@@ -42,13 +42,14 @@ for hooks in none default; do
     grep -q "^$hooks/$case " "$work/$hooks.counts" || { echo "instructions.sh: $case not counted" >&2; exit 1; }
   done <"$work/$hooks.cases"
 done
-sort "$work/none.counts" "$work/default.counts" >"$work/counts"
+sort "$work"/*.counts >"$work/counts"
 
 if [ "${1:-}" = "--update" ]; then
   {
     echo "# Instructions per run of each case of stamina/benches/instructions.rs, counted"
     echo "# by stamina/benches/instructions.sh (callgrind; $(rustc --version | cut -d' ' -f1-2))."
-    echo "# none/: no hooks installed; default/: the default hooks, no subscriber."
+    echo "# none/: no hooks installed; default/: the default hooks, no subscriber;"
+    echo "# no_op/: one hook of the user's that does nothing."
     cat "$work/counts"
   } >"$baseline"
   echo "instructions.sh: baseline written to $baseline"
