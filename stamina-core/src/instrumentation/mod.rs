@@ -61,8 +61,14 @@
 //! # Cost
 //!
 //! When no hook is installed (`set_on_retry_hooks([])`, or no default hooks), a
-//! retry costs one atomic load: no lock, no allocation, no formatting. The name
-//! of a method (`Type::method`) is joined only when a hook will see it.
+//! retry costs one atomic load: no lock, no allocation, no formatting. When
+//! only the built-in log sinks are installed ([`TracingHook`], [`LogHook`]:
+//! the defaults of the default features) and no subscriber or logger enables
+//! the level they report an event at, it costs that load and the level check
+//! the `tracing` and `log` macros make first (one more atomic load each):
+//! the sinks are not called. Otherwise the installed list is loaded without a
+//! lock or a reference-count write, and the hooks are called. The name of a
+//! method (`Type::method`) is joined only when a hook will see it.
 //!
 //! ```
 //! use std::sync::Arc;
