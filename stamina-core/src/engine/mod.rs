@@ -12,7 +12,10 @@
 //!
 //! The state holds only what changes during one call (the attempt number, the
 //! start, the planned waits so far); the configuration (a [`Site`]: the policy
-//! and the name) is handed in at each step. The macros make both `'static`
+//! and the name) is handed in at each step. The timeout counts the larger of
+//! the clock's elapsed time and the planned waits: in real time they agree (a
+//! wait lasts at least its plan), and in paused time, where the waits pass on
+//! a virtual clock, the plan stops the loop where its schedule says. The macros make both `'static`
 //! constants, so a retried async fn's future carries 24 bytes of retry state
 //! and nothing else.
 //!
@@ -54,7 +57,7 @@ pub use sleep::{DefaultSleeper, Sleeper};
 use start::Start;
 
 use crate::budget::{Charge, RetryBudget};
-use crate::instrumentation::{self, CallableName, ErrorView, GiveUpReason, HookGuards};
+use crate::instrumentation::{self, CallableName, ErrorView, Event, GiveUpReason, HookGuards};
 use crate::on::{Decision, IntoDecision, decide};
 use crate::policy::{backoff_floor, jittered_backoff, known_backoff};
 use crate::switches::{Mode, current_mode};
@@ -200,7 +203,7 @@ impl RetryState {
                 // call. Hooks hear of successes after retries, a recorder of
                 // every success.
                 let observers = instrumentation::observers();
-                if observers.recorders() || (self.num > 1 && !observers.none()) {
+                if observers.recorders() || (self.num > 1 && !observers.ignore(Event::Success)) {
                     self.report_success(site);
                 }
                 if let Some(budget) = site.policy.get_budget() {
@@ -237,7 +240,8 @@ impl RetryState {
     /// What every failure needs is here: the switches, the predicate, the
     /// attempt limit. A retry whose wait is known without computing (testing
     /// mode, `wait_max = 0`, a wait from `on`), with no clock to read and
-    /// nothing observing it (no hook, no recorder), ends here too. Everything else goes on in
+    /// nothing observing it (no hook, or only built-in log sinks nothing
+    /// listens to, and no recorder), ends here too. Everything else goes on in
     /// [`Self::schedule`], called last: nothing here is needed after a call, so
     /// this function saves and restores no registers (callgrind, retry3 without
     /// a timeout: 57 -> 37 instructions per failure, as many as backon's
@@ -278,7 +282,7 @@ impl RetryState {
         // A start was stamped only if a timeout applies: without one, there is
         // no timeout to check, without looking at the policy.
         if self.start.timed().is_none()
-            && instrumentation::observers().none()
+            && instrumentation::observers().ignore(Event::Retry)
             && site.policy.get_budget().is_none()
         {
             if self.start == Start::TESTING {
@@ -305,9 +309,13 @@ impl RetryState {
         view: &W,
     ) -> Option<Pause> {
         let planned = known_wait.unwrap_or_else(|| WaitNanos::new(jittered_backoff(site.policy, self.num)));
+        // The time spent is at least the waits planned so far: in real time a
+        // wait lasts at least its plan (and the coarse clock may lag it by a
+        // tick); in paused time, where the waits advance a virtual clock that
+        // the timeout is not measured on, the plan is what stops the loop.
         if let Some(start) = self.start.timed()
             && let Some(timeout) = site.policy.get_timeout()
-            && start.elapsed_to(now()) >= timeout
+            && start.nanos_to(now()).max(self.waited_nanos) >= saturating_nanos(timeout)
         {
             return self.give_up(site, GiveUpReason::Timeout, error, view);
         }
@@ -323,7 +331,7 @@ impl RetryState {
         // sleeps none of it.
         let wait = if self.start == Start::TESTING { WaitNanos::ZERO } else { planned };
         // Unobserved, not even the details are prepared.
-        let guards = if instrumentation::observers().none() {
+        let guards = if instrumentation::observers().ignore(Event::Retry) {
             HookGuards::none()
         } else {
             instrumentation::dispatch_retry(
@@ -393,5 +401,46 @@ mod tests {
     fn the_state_stays_small() {
         // It lives in every retried async fn's future.
         assert!(size_of::<RetryState>() <= 24, "{}", size_of::<RetryState>());
+    }
+
+    /// The attempts a loop runs against a clock that stands still, as the
+    /// real clock does for a loop whose waits pass in paused time.
+    fn attempts_on_a_still_clock(policy: &RetryPolicy) -> u32 {
+        let still = Stamp::of(std::time::Instant::now());
+        let site = Site { policy, name: &CallableName::new("engine::tests") };
+        let mut state = RetryState::new(policy, || still);
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            assert!(attempts < 100, "the timeout did not stop the loop");
+            match state.settle(
+                site,
+                Err::<(), _>(()),
+                &|(): &()| true,
+                || still,
+                instrumentation::NoErrorView,
+            ) {
+                Settled::Done(result) => {
+                    assert!(result.is_err());
+                    return attempts;
+                }
+                Settled::Wait(pause) => drop(pause), // not slept: the clock stands still
+            }
+        }
+    }
+
+    #[test]
+    fn the_timeout_counts_the_planned_waits() {
+        let policy = RetryPolicy::new()
+            .attempts(None)
+            .timeout(Duration::from_secs(1))
+            .wait_initial(Duration::from_millis(400))
+            .wait_exp_base(1.0)
+            .wait_jitter(Duration::ZERO);
+        // Waits of 400, 800, 1200 ms planned so far when attempts 2, 3, 4
+        // fail: the fourth failure is past the timeout.
+        assert_eq!(attempts_on_a_still_clock(&policy), 4);
+        assert_eq!(attempts_on_a_still_clock(&policy.timeout(Duration::from_millis(1200))), 4);
+        assert_eq!(attempts_on_a_still_clock(&policy.timeout(Duration::from_millis(1201))), 5);
     }
 }

@@ -102,8 +102,11 @@ where
 /// true)]`) drives the waits.
 ///
 /// Its clock is the coarse monotonic clock, unless the `test-util` feature is
-/// enabled: then it reads tokio's clock, so paused time drives timeouts too.
-/// Enable `test-util` in your dev-dependencies, as you do tokio's.
+/// enabled: then it reads tokio's clock. A loop's timeout counts the waits it
+/// planned either way, so paused time stops a loop where its schedule reaches
+/// the timeout; time that passes inside an attempt (a `tokio::time::sleep` or
+/// `advance` in the body) counts only on tokio's clock. For that, enable
+/// `test-util` in your dev-dependencies, as you do tokio's.
 ///
 /// It is the [`DefaultSleeper`] of the async callers and `retry_context`, and
 /// what async `#[stamina::retry]` fns and async `retry_block!`s sleep on. Its

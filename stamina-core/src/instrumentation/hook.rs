@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::details::{GiveUpDetails, RetryDetails, SuccessDetails};
 use super::guard::{HookGuard, IntoHookGuard};
+use super::levels::{Event, LogSink};
 
 /// Something that sees every scheduled retry, and optionally how each loop ended.
 ///
@@ -226,11 +227,26 @@ where
 pub struct InstalledHook {
     hook: Arc<dyn RetryHook>,
     type_name: &'static str,
+    /// The built-in log sink it is, which reports nothing at a level nothing
+    /// listens at.
+    sink: Option<LogSink>,
 }
 
 impl InstalledHook {
     pub(crate) fn new<H: RetryHook>(hook: H) -> Self {
-        Self { hook: Arc::new(hook), type_name: core::any::type_name::<H>() }
+        Self { hook: Arc::new(hook), type_name: core::any::type_name::<H>(), sink: LogSink::of::<H>() }
+    }
+
+    /// Whether calling the hook for `event` may do anything: any hook but a
+    /// built-in log sink whose level nothing listens at.
+    #[inline]
+    pub(crate) fn listens(&self, event: Event) -> bool {
+        self.sink.is_none_or(|sink| sink.listens(event))
+    }
+
+    /// Whether it is a built-in log sink.
+    pub(crate) fn is_log_sink(&self) -> bool {
+        self.sink.is_some()
     }
 
     /// The hook's type name, as [`core::any::type_name`] spells it: the built-in

@@ -80,8 +80,14 @@
 //! # Cost
 //!
 //! When no hook is installed (`set_on_retry_hooks([])`, or no default hooks), a
-//! retry costs one atomic load: no lock, no allocation, no formatting. The name
-//! of a method (`Type::method`) is joined only when a hook will see it.
+//! retry costs one atomic load: no lock, no allocation, no formatting. When
+//! only the built-in log sinks are installed ([`TracingHook`], [`LogHook`]:
+//! the defaults of the default features) and no subscriber or logger enables
+//! the level they report an event at, it costs that load and the level check
+//! the `tracing` and `log` macros make first (one more atomic load each):
+//! the sinks are not called. Otherwise the installed list is loaded without a
+//! lock or a reference-count write, and the hooks are called. The name of a
+//! method (`Type::method`) is joined only when a hook will see it.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -114,6 +120,7 @@ mod details;
 mod error_view;
 mod guard;
 mod hook;
+mod levels;
 #[cfg(feature = "log")]
 mod log_hook;
 #[cfg(feature = "metrics")]
@@ -170,19 +177,37 @@ pub const COMPILED_SINKS: &[&str] = &[
 ];
 
 // The seam the retry loop calls. The loop asks `observers()` first (one
-// atomic load) and calls a dispatch only when something observes it; each
-// dispatch is out of line and reaches the installed hooks and this thread's
-// test recorder, if any.
+// atomic load, and the built-in log sinks' level check when they are all
+// that is installed) and calls a dispatch only when something may observe
+// it; each dispatch is out of line and reaches the installed hooks that
+// listen and this thread's test recorder, if any.
 
+pub(crate) use levels::Event;
 use recorder::AttemptOutcome;
 pub(crate) use registry::observers;
 
-/// The hooks to call, when `wanted` and there are any.
-fn hooks_to_call(wanted: bool) -> Option<std::sync::Arc<[InstalledHook]>> {
+/// The installed hooks, when `wanted` and there may be any.
+fn hooks_to_call(wanted: bool) -> Option<registry::Snapshot> {
     if !wanted || !observers().hooks() {
         return None;
     }
-    Some(registry::snapshot()).filter(|hooks| !hooks.is_empty())
+    Some(registry::snapshot())
+}
+
+/// The hooks of `hooks` that may do anything for `event`: a built-in log sink
+/// whose level nothing listens at is skipped, so that nothing is prepared for
+/// it (a method's name is joined only if some hook or recorder sees it).
+fn listening(
+    hooks: Option<&registry::Snapshot>,
+    event: Event,
+) -> core::iter::Peekable<impl Iterator<Item = &InstalledHook>> {
+    hooks.into_iter().flat_map(|hooks| hooks.iter()).filter(move |hook| hook.listens(event)).peekable()
+}
+
+/// Whether this thread records: the state word says first whether any
+/// recorder scope lives at all, which spares the thread-local lookups.
+fn recording() -> bool {
+    observers().recorders() && recorder::in_scope()
 }
 
 /// Calls the installed hooks for a scheduled retry, in order, and records it
@@ -204,18 +229,23 @@ pub(crate) fn dispatch_retry<E: Debug>(
     let error_type = core::any::type_name::<E>();
     let cause = Cause { caused_by, error, error_type };
     let hooks = hooks_to_call(true);
+    let mut hooks = listening(hooks.as_ref(), Event::Retry);
     let mut guards = HookGuards::none();
-    if hooks.is_none() && !recorder::in_scope() {
+    let recording = recording();
+    if hooks.peek().is_none() && !recording {
         return guards;
     }
     name.with(|name| {
         let Cause { caused_by, error, error_type } = cause;
         let details = RetryDetails { name, retry_num, wait_for, waited_so_far, caused_by, error, error_type };
-        for hook in hooks.iter().flat_map(|hooks| hooks.iter()) {
+        for hook in hooks {
             guards.push(hook.on_retry(&details));
         }
-        let outcome = AttemptOutcome::Retried { planned_wait: planned, actual_wait: wait_for, error_type };
-        recorder::record(name, retry_num, outcome);
+        if recording {
+            let outcome =
+                AttemptOutcome::Retried { planned_wait: planned, actual_wait: wait_for, error_type };
+            recorder::record(name, retry_num, outcome);
+        }
     });
     guards
 }
@@ -234,15 +264,19 @@ struct Cause<'a> {
 #[inline(never)]
 pub(crate) fn dispatch_success(name: CallableName, attempts: u32, waited: Duration) {
     let hooks = hooks_to_call(attempts > 1);
-    if hooks.is_none() && !recorder::in_scope() {
+    let mut hooks = listening(hooks.as_ref(), Event::Success);
+    let recording = recording();
+    if hooks.peek().is_none() && !recording {
         return;
     }
     name.with(|name| {
         let details = SuccessDetails { name, attempts, waited };
-        for hook in hooks.iter().flat_map(|hooks| hooks.iter()) {
+        for hook in hooks {
             hook.on_success(&details);
         }
-        recorder::record(name, attempts, AttemptOutcome::Succeeded);
+        if recording {
+            recorder::record(name, attempts, AttemptOutcome::Succeeded);
+        }
     });
 }
 
@@ -256,7 +290,7 @@ pub(crate) fn dispatch_give_up<E: Debug>(
     caused_by: &E,
     error: Option<&(dyn Error + 'static)>,
 ) {
-    if observers().none() {
+    if observers().ignore(Event::GiveUp) {
         return;
     }
     let error_type = core::any::type_name::<E>();
@@ -273,15 +307,19 @@ fn dispatch_give_up_slow(
     cause: Cause<'_>,
 ) {
     let hooks = hooks_to_call(true);
-    if hooks.is_none() && !recorder::in_scope() {
+    let mut hooks = listening(hooks.as_ref(), Event::GiveUp);
+    let recording = recording();
+    if hooks.peek().is_none() && !recording {
         return;
     }
     name.with(|name| {
         let Cause { caused_by, error, error_type } = cause;
         let details = GiveUpDetails { name, reason, attempts, waited, caused_by, error, error_type };
-        for hook in hooks.iter().flat_map(|hooks| hooks.iter()) {
+        for hook in hooks {
             hook.on_give_up(&details);
         }
-        recorder::record(name, attempts, AttemptOutcome::GaveUp { reason, error_type });
+        if recording {
+            recorder::record(name, attempts, AttemptOutcome::GaveUp { reason, error_type });
+        }
     });
 }

@@ -2,9 +2,13 @@
 //!
 //! Retry loops read one atomic state word first: when it says "no hooks" (and
 //! no test recorder is in scope anywhere), a retry costs that one load and
-//! nothing else. Otherwise they take a snapshot
-//! (an `Arc` of the resolved list) under a short read lock and call the hooks
-//! with no lock held, so a hook may itself call `set_on_retry_hooks`.
+//! nothing else; when it says "only built-in log sinks", a retry whose level
+//! nothing listens at costs that load and the sinks' level check (see
+//! `levels`). Otherwise they load the resolved list from an `ArcSwapOption`:
+//! no lock and no reference-count write, only a slot of the loading thread's
+//! own (so threads retrying at once share no written cache line), and the
+//! hooks are called with no lock held, so a hook may itself call
+//! `set_on_retry_hooks`.
 //!
 //! Defaults and factories are resolved lazily, on the first dispatch or
 //! `get_on_retry_hooks()`, under a resolution mutex so that concurrent first
@@ -12,11 +16,15 @@
 //! panicking hook or factory leaves the registry usable.
 
 use core::cell::Cell;
+use core::ops::Deref;
 use core::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use arc_swap::{ArcSwapOption, Guard};
 
 use super::defaults::default_hooks;
 use super::hook::{Hook, HookList, InstalledHook};
+use super::levels::{Event, any_sink_listens};
 
 // The state word: the hooks' state in the low two bits, and above them the
 // number of live test-recorder scopes (see `recorder`), so that one load tells
@@ -27,8 +35,12 @@ use super::hook::{Hook, HookList, InstalledHook};
 const UNRESOLVED: u32 = 0;
 /// Resolved, and the list is empty: dispatch does nothing.
 const EMPTY: u32 = 1;
-/// Resolved, with at least one hook.
+/// Resolved, with at least one hook that is not a built-in log sink.
 const HOOKS: u32 = 2;
+/// Resolved, and every hook is a built-in log sink (the defaults of the
+/// default features: the `tracing` sink): an event at a level nothing listens
+/// at reaches none of them.
+const LOG_SINKS: u32 = 3;
 const HOOK_BITS: u32 = 0b11;
 /// One live recorder scope.
 const RECORDER_SCOPE: u32 = 1 << 2;
@@ -41,19 +53,24 @@ fn store_hook_state(state: u32) {
         STATE.fetch_update(Ordering::Release, Ordering::Relaxed, |word| Some((word & !HOOK_BITS) | state));
 }
 
-struct Registry {
+/// What was set.
+struct Configured {
     /// Bumped by every `set`, so a resolution that raced with a `set` is not stored.
     generation: u64,
     /// What was set; `None` means the defaults.
-    configured: Option<Arc<[Hook]>>,
-    /// The resolved hooks, once resolved for this generation.
-    resolved: Option<Arc<[InstalledHook]>>,
+    hooks: Option<Arc<[Hook]>>,
 }
 
-static REGISTRY: RwLock<Registry> = RwLock::new(Registry { generation: 0, configured: None, resolved: None });
+/// Locked by `set` and by resolution, never by a retry loop.
+static CONFIGURED: Mutex<Configured> = Mutex::new(Configured { generation: 0, hooks: None });
+
+/// The resolved hooks of the current generation, `None` until resolved:
+/// what retry loops load. Stored only with [`CONFIGURED`] locked, so that it
+/// always belongs to the generation stored there.
+static RESOLVED: ArcSwapOption<Vec<InstalledHook>> = ArcSwapOption::const_empty();
 
 /// Serialises resolution (running defaults and factories) without holding the
-/// registry lock, so factories may call `set_on_retry_hooks`.
+/// configuration lock, so factories may call `set_on_retry_hooks`.
 static RESOLVING: Mutex<()> = Mutex::new(());
 
 thread_local! {
@@ -62,12 +79,8 @@ thread_local! {
     static IN_RESOLUTION: Cell<bool> = const { Cell::new(false) };
 }
 
-fn read() -> RwLockReadGuard<'static, Registry> {
-    REGISTRY.read().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn write() -> RwLockWriteGuard<'static, Registry> {
-    REGISTRY.write().unwrap_or_else(PoisonError::into_inner)
+fn lock_configured() -> MutexGuard<'static, Configured> {
+    CONFIGURED.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn lock_resolution() -> MutexGuard<'static, ()> {
@@ -79,16 +92,18 @@ fn lock_resolution() -> MutexGuard<'static, ()> {
 pub(crate) struct Observers(u32);
 
 impl Observers {
-    /// Nothing: the hooks are resolved and empty, and no recorder scope lives.
-    #[inline]
-    pub(crate) fn none(self) -> bool {
-        self.0 == EMPTY
-    }
-
     /// Whether hooks may be installed (or defaults are still to be resolved).
     #[inline]
     pub(crate) fn hooks(self) -> bool {
         self.0 & HOOK_BITS != EMPTY
+    }
+
+    /// Nothing would see `event`: no recorder scope lives, and no hook is
+    /// installed, or only built-in log sinks and nothing listens at the level
+    /// they report `event` at.
+    #[inline]
+    pub(crate) fn ignore(self, event: Event) -> bool {
+        self.0 == EMPTY || (self.0 == LOG_SINKS && !any_sink_listens(event))
     }
 
     /// Whether a recorder scope lives on some thread.
@@ -144,18 +159,23 @@ pub(crate) fn remove_recorder_scope() {
 pub fn set_on_retry_hooks(hooks: impl HookList) {
     let configured = hooks.into_hook_list();
     // A list without defaults or factories is resolved already.
-    let resolved: Option<Arc<[InstalledHook]>> = match &configured {
-        Some(list) if !list.iter().any(Hook::is_factory) => Some(list.iter().map(Hook::resolve).collect()),
+    let resolved: Option<Arc<Vec<InstalledHook>>> = match &configured {
+        Some(list) if !list.iter().any(Hook::is_factory) => {
+            Some(Arc::new(list.iter().map(Hook::resolve).collect()))
+        }
         _ => None,
     };
+    let state = state_of(resolved.as_deref().map(Vec::as_slice));
     let replaced = {
-        let mut registry = write();
-        registry.generation = registry.generation.wrapping_add(1);
-        store_hook_state(state_of(resolved.as_deref()));
-        let configured = core::mem::replace(&mut registry.configured, configured.map(Arc::from));
-        (configured, core::mem::replace(&mut registry.resolved, resolved))
+        let mut current = lock_configured();
+        current.generation = current.generation.wrapping_add(1);
+        let replaced_hooks = core::mem::replace(&mut current.hooks, configured.map(Arc::from));
+        let replaced_resolved = RESOLVED.swap(resolved);
+        store_hook_state(state);
+        (replaced_hooks, replaced_resolved)
     };
-    // The old hooks are dropped with no lock held: their `Drop` may run user code.
+    // The old hooks are dropped with no lock held: their `Drop` may run user
+    // code. A loop calling them still holds them until it is done.
     drop(replaced);
 }
 
@@ -181,41 +201,64 @@ fn state_of(resolved: Option<&[InstalledHook]>) -> u32 {
     match resolved {
         None => UNRESOLVED,
         Some([]) => EMPTY,
+        Some(hooks) if hooks.iter().all(InstalledHook::is_log_sink) => LOG_SINKS,
         Some(_) => HOOKS,
     }
 }
 
-/// The resolved hooks, resolving them first if needed.
-pub(crate) fn snapshot() -> Arc<[InstalledHook]> {
-    if let Some(resolved) = &read().resolved {
-        return Arc::clone(resolved);
+/// The resolved hooks as one load saw them. They stay alive while this lives,
+/// without a reference count taken (`arc-swap` keeps a debt in a slot of this
+/// thread instead, paid by a writer that replaces them meanwhile).
+pub(crate) struct Snapshot(Guard<Option<Arc<Vec<InstalledHook>>>>);
+
+impl Deref for Snapshot {
+    type Target = [InstalledHook];
+
+    fn deref(&self) -> &[InstalledHook] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
     }
+}
+
+/// The resolved hooks, resolving them first if needed.
+pub(crate) fn snapshot() -> Snapshot {
+    let loaded = RESOLVED.load();
+    if loaded.is_some() {
+        return Snapshot(loaded);
+    }
+    drop(loaded);
+    Snapshot(Guard::from_inner(resolve()))
+}
+
+/// Resolves the configured hooks (`None` for a factory asking for them).
+#[cold]
+fn resolve() -> Option<Arc<Vec<InstalledHook>>> {
     if IN_RESOLUTION.with(Cell::get) {
-        return Arc::new([]);
+        return None;
     }
     let _resolving = lock_resolution();
     // Another thread may have resolved while this one waited for the mutex.
-    let (generation, configured) = {
-        let registry = read();
-        if let Some(resolved) = &registry.resolved {
-            return Arc::clone(resolved);
+    let (generation, hooks) = {
+        let current = lock_configured();
+        if let Some(resolved) = RESOLVED.load_full() {
+            return Some(resolved);
         }
-        (registry.generation, registry.configured.clone())
+        (current.generation, current.hooks.clone())
     };
-    let resolved: Arc<[InstalledHook]> = {
+    let resolved: Arc<Vec<InstalledHook>> = {
         let _flag = ResolutionFlag::set();
-        match configured {
+        Arc::new(match hooks {
             None => default_hooks().iter().map(Hook::resolve).collect(),
             Some(list) => list.iter().map(Hook::resolve).collect(),
-        }
+        })
     };
-    let mut registry = write();
+    let current = lock_configured();
     // A `set` during resolution wins; this resolution is then used only once.
-    if registry.generation == generation {
+    if current.generation == generation {
+        RESOLVED.store(Some(Arc::clone(&resolved)));
         store_hook_state(state_of(Some(&resolved)));
-        registry.resolved = Some(Arc::clone(&resolved));
     }
-    resolved
+    drop(current);
+    Some(resolved)
 }
 
 /// Marks this thread as resolving; cleared on drop, also when a factory panics.
