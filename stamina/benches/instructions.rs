@@ -177,6 +177,76 @@ stamina_cases!(
     block: [on = retryable, wait_max = 0,]
 );
 
+/// A retry budget in the loop (issue 16's question: what does having one
+/// cost?), against `untimed`'s cases without one. The budgets are large
+/// enough never to refuse in a run.
+mod budgeted {
+    use super::{Case, Cell, Duration, Transient, black_box, operation, retryable};
+    use stamina::budget::{QuotaParams, RatioParams, RetryBudget};
+
+    static QUOTA: RetryBudget =
+        RetryBudget::token_quota(QuotaParams { capacity: 1 << 40, ..QuotaParams::AWS_STANDARD });
+    static RATIO: RetryBudget = RetryBudget::ratio(RatioParams {
+        retry_ratio: 1000.0,
+        min_per_sec: 1_000_000,
+        ttl: Duration::from_secs(60),
+    });
+
+    /// Out of `budgeted`'s namespace, so that `instructions.sh` counts the
+    /// cases, not this.
+    mod retried {
+        use super::{Cell, QUOTA, Transient, operation, retryable};
+
+        #[stamina::retry(on = retryable, wait_max = 0, timeout = None, budget = QUOTA)]
+        pub(super) fn attribute_with_quota(failures: &Cell<u32>) -> Result<u64, Transient> {
+            operation(failures)
+        }
+    }
+    use retried::attribute_with_quota;
+
+    fn caller(budget: &'static RetryBudget) -> stamina::RetryingCaller {
+        stamina::RetryingCaller::new().wait_max(Duration::ZERO).timeout(None).budget(budget)
+    }
+
+    #[inline(never)]
+    pub(crate) fn attribute_quota_sync_success(runs: u64) {
+        repeat!(runs, 0, |left| attribute_with_quota(&left).unwrap());
+    }
+    #[inline(never)]
+    pub(crate) fn attribute_quota_sync_retry3(runs: u64) {
+        repeat!(runs, 3, |left| attribute_with_quota(&left).unwrap());
+    }
+    #[inline(never)]
+    pub(crate) fn caller_quota_sync_success(runs: u64) {
+        let caller = caller(&QUOTA);
+        repeat!(runs, 0, |left| caller.call(retryable, || operation(&left)).unwrap());
+    }
+    #[inline(never)]
+    pub(crate) fn caller_quota_sync_retry3(runs: u64) {
+        let caller = caller(&QUOTA);
+        repeat!(runs, 3, |left| caller.call(retryable, || operation(&left)).unwrap());
+    }
+    #[inline(never)]
+    pub(crate) fn caller_ratio_sync_success(runs: u64) {
+        let caller = caller(&RATIO);
+        repeat!(runs, 0, |left| caller.call(retryable, || operation(&left)).unwrap());
+    }
+    #[inline(never)]
+    pub(crate) fn caller_ratio_sync_retry3(runs: u64) {
+        let caller = caller(&RATIO);
+        repeat!(runs, 3, |left| caller.call(retryable, || operation(&left)).unwrap());
+    }
+
+    pub(crate) const CASES: [Case; 6] = [
+        ("attribute_quota_sync_success", attribute_quota_sync_success),
+        ("attribute_quota_sync_retry3", attribute_quota_sync_retry3),
+        ("caller_quota_sync_success", caller_quota_sync_success),
+        ("caller_quota_sync_retry3", caller_quota_sync_retry3),
+        ("caller_ratio_sync_success", caller_ratio_sync_success),
+        ("caller_ratio_sync_retry3", caller_ratio_sync_retry3),
+    ];
+}
+
 /// What stamina's cases compare with: the operation alone (a hand-written
 /// loop), and backon, plain and instrumented as stamina's default is.
 mod peers {
@@ -300,8 +370,10 @@ fn main() {
         Some("no_op") => set_on_retry_hooks((no_op_hook,)),
         Some(other) => panic!("--hooks={other}: none, default or no_op"),
     }
-    for (module, cases) in [("untimed", untimed::CASES), ("timed", timed::CASES)] {
-        for (name, run) in cases {
+    let stamina_cases: [(&str, &[Case]); 3] =
+        [("untimed", &untimed::CASES), ("timed", &timed::CASES), ("budgeted", &budgeted::CASES)];
+    for (module, cases) in stamina_cases {
+        for &(name, run) in cases {
             println!("{module}::{name}");
             warm_up_and_measure(run, runs);
         }

@@ -35,7 +35,7 @@ for hooks in none default no_op; do
     >"$work/$hooks.cases" 2>"$work/$hooks.log" || { cat "$work/$hooks.log" >&2; exit 1; }
   # Inclusive counts per case fn, divided by the runs.
   callgrind_annotate --inclusive=yes --threshold=100 "$work/$hooks.out" |
-    sed -n 's/^ *\([0-9,]*\) ([^)]*) *???:instructions::\(\(peers\|untimed\|timed\)::[a-z_0-9]*\) .*/\1 \2/p' |
+    sed -n 's/^ *\([0-9,]*\) ([^)]*) *???:instructions::\(\(peers\|untimed\|timed\|budgeted\)::[a-z_0-9]*\) .*/\1 \2/p' |
     tr -d , | awk -v hooks="$hooks" -v runs="$runs" '{ printf "%s/%s %d\n", hooks, $2, ($1 + runs / 2) / runs }' \
       >"$work/$hooks.counts"
   while read -r case; do

@@ -116,9 +116,10 @@ impl Quota {
             return;
         }
         let capacity = self.params.capacity;
-        // Always `Some`: the update cannot fail.
+        // A full bucket (the steady state of a healthy dependency) is only
+        // read: no write, so no cache line bounces between the callers.
         let _ = self.level.fetch_update(Ordering::AcqRel, Ordering::Acquire, |level| {
-            Some(level.saturating_add(amount).min(capacity))
+            (level < capacity).then(|| level.saturating_add(amount).min(capacity))
         });
     }
 
