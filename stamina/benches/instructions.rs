@@ -5,9 +5,10 @@
 //! that case alone. `main` warms each case up (the first retry after
 //! `set_on_retry_hooks` resolves the hooks, the first event registers its
 //! `tracing` callsite), then runs it again inside [`measure`], the only fn
-//! callgrind counts in (`--toggle-collect`). No `tracing` subscriber is
-//! installed: the default hooks run as in a service that does not collect
-//! stamina's events.
+//! callgrind counts in (`--toggle-collect`). One process runs every case
+//! with one hook setting (`--hooks=`): none, the default hooks (with no
+//! `tracing` subscriber installed, as in a service that does not collect
+//! stamina's events), or one hook of the user's that does nothing.
 //!
 //! Run it under callgrind with `stamina/benches/instructions.sh`; run alone
 //! (`cargo bench -p stamina --bench instructions`), it runs every case once.

@@ -276,3 +276,23 @@ impl Drop for ResolutionFlag {
         IN_RESOLUTION.with(|flag| flag.set(false));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instrumentation::RetryDetails;
+
+    #[test]
+    fn the_state_tells_a_list_of_log_sinks_only_apart() {
+        let plain = InstalledHook::new(|_: &RetryDetails<'_>| {});
+        assert_eq!(state_of(None), UNRESOLVED);
+        assert_eq!(state_of(Some(&[])), EMPTY);
+        assert_eq!(state_of(Some(core::slice::from_ref(&plain))), HOOKS);
+        #[cfg(feature = "tracing")]
+        {
+            let sink = InstalledHook::new(crate::instrumentation::TracingHook::new());
+            assert_eq!(state_of(Some(&[sink.clone(), sink.clone()])), LOG_SINKS);
+            assert_eq!(state_of(Some(&[sink, plain])), HOOKS);
+        }
+    }
+}
