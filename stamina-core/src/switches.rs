@@ -219,6 +219,13 @@ pub(crate) fn current_mode() -> Mode {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ProcessWord(u64);
 
+impl ProcessWord {
+    /// The mode this word holds (inactive wins over testing bits).
+    pub(crate) fn mode(self) -> Mode {
+        decode(self.0)
+    }
+}
+
 /// Sets the process's whole mode; returns what it was, to restore exactly.
 pub(crate) fn replace_process_mode(mode: Mode) -> ProcessWord {
     ProcessWord(PROCESS.swap(encode(mode), Ordering::Relaxed))
@@ -226,11 +233,6 @@ pub(crate) fn replace_process_mode(mode: Mode) -> ProcessWord {
 
 pub(crate) fn restore_process_mode(previous: ProcessWord) {
     PROCESS.store(previous.0, Ordering::Relaxed);
-}
-
-/// The process's mode, ignoring any thread override.
-pub(crate) fn process_mode() -> Mode {
-    decode(PROCESS.load(Ordering::Relaxed))
 }
 
 /// Python's `set_active`: the inactive bit of the process word alone.

@@ -106,10 +106,8 @@ pub fn mode() -> Mode {
 /// ```
 #[allow(clippy::must_use_candidate)] // setting is the point; the previous mode is a convenience
 pub fn set_mode(mode: impl Into<Mode>) -> Mode {
-    let previous = switches::process_mode();
-    // The word is replaced whole; dropping what it was is `set_mode`'s meaning.
-    let _ = switches::replace_process_mode(mode.into());
-    previous
+    // One swap: read and replaced at once, whatever other threads do.
+    switches::replace_process_mode(mode.into()).mode()
 }
 
 /// Sets the mode of the whole process until the guard drops, then restores

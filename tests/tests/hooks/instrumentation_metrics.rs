@@ -112,3 +112,38 @@ fn the_default_hooks_include_metrics() {
     );
     assert_eq!(counters.get(&retries).map(|(value, _)| *value), Some(1), "{counters:#?}");
 }
+
+static METERED: stamina::budget::RetryBudget =
+    stamina::budget::RetryBudget::token_quota(stamina::budget::QuotaParams {
+        capacity: 12,
+        ..stamina::budget::QuotaParams::AWS_STANDARD
+    })
+    .named("metered");
+
+/// A budget reports its refusals and its level through the facade, on the
+/// retry path, under its name.
+#[test]
+fn budgets_report_refusals_and_level_through_the_facade() {
+    let _isolated = isolated();
+    let recorder = DebuggingRecorder::new();
+    metrics::with_local_recorder(&recorder, || {
+        let caller = RetryingCaller::new().attempts(10).wait_max(Duration::ZERO).budget(&METERED);
+        // 12 tokens at 5 a retry: two retries, then one refusal per call.
+        for _ in 0..3 {
+            assert!(caller.call(always, || Err::<(), _>(Transient(1))).is_err());
+        }
+    });
+    // One snapshot: taking one resets what it read.
+    let budget_values: BTreeMap<String, DebugValue> = recorder
+        .snapshotter()
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter(|(key, ..)| {
+            key.key().labels().any(|label| label.key() == "budget" && label.value() == "metered")
+        })
+        .map(|(key, _, _, value)| (key.key().name().to_owned(), value))
+        .collect();
+    assert_eq!(budget_values.get("stamina_budget_refusals_total"), Some(&DebugValue::Counter(3)));
+    assert_eq!(budget_values.get("stamina_budget_level"), Some(&DebugValue::Gauge(2.0.into())));
+}
