@@ -11,7 +11,10 @@
 //! with the default hooks (`_default_hooks`: the `tracing` hook, with no
 //! subscriber installed), beside backon with a `tracing` event per retry
 //! (`backon_notify`). The `threads_*` groups run retries on 1 and 2 threads at
-//! once, sharing the hooks: the time is per call on each thread.
+//! once, sharing the hooks: the time is per call on each thread. The
+//! `budget_*` groups compare the attribute without a budget, with a token
+//! quota and with a ratio budget, and `threads_retry3_sync_budget_*` shares
+//! one budget between 1 and 2 threads (every retry writes to it).
 
 mod support;
 
@@ -26,7 +29,8 @@ use stamina::instrumentation::{RetryDetails, set_on_retry_hooks};
 use support::{
     async_operation, backon_notify_operation, backon_notify_operation_sync, backon_operation,
     backon_operation_sync, operation, poll_once, retried_async_operation, retried_async_operation_no_timeout,
-    retried_operation, retried_operation_no_timeout, retryable, warn_retry, zero_wait_backon,
+    retried_operation, retried_operation_no_timeout, retried_operation_quota, retried_operation_ratio,
+    retryable, warn_retry, zero_wait_backon,
 };
 
 fn sync_cases(c: &mut Criterion, group_name: &str, failures: u32) {
@@ -426,9 +430,49 @@ fn threads(c: &mut Criterion) {
     Hooks::None.install();
 }
 
+type RetriedOperation = fn(&Cell<u32>) -> Result<u64, support::Transient>;
+
+/// The attribute with `timeout = None`, without a budget and with each kind:
+/// what naming a budget costs on success and on retry3.
+fn budgets(c: &mut Criterion) {
+    let cases: [(&str, RetriedOperation); 3] = [
+        ("no_budget", retried_operation_no_timeout),
+        ("quota", retried_operation_quota),
+        ("ratio", retried_operation_ratio),
+    ];
+    for (group_name, failures) in [("budget_success_sync", 0), ("budget_retry3_sync", 3)] {
+        let mut group = c.benchmark_group(group_name);
+        let left = Cell::new(0);
+        for (name, retried) in cases {
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    left.set(failures);
+                    black_box(retried(&left).unwrap())
+                });
+            });
+        }
+        group.finish();
+    }
+    // One budget shared by every thread: each retry and each call writes to
+    // it, so this is where contention would show.
+    for (name, retried) in cases {
+        let mut group = c.benchmark_group(format!("threads_retry3_sync_budget_{name}"));
+        for threads in [1, 2] {
+            group.bench_function(format!("{threads}_threads"), |b| {
+                b.iter_custom(|calls| on_threads_with(threads, calls, retried));
+            });
+        }
+        group.finish();
+    }
+}
+
 /// Runs `calls` retry3 calls on each of `threads` threads, started together;
 /// the time of the slowest thread.
 fn on_threads(threads: usize, calls: u64) -> Duration {
+    on_threads_with(threads, calls, retried_operation_no_timeout)
+}
+
+fn on_threads_with(threads: usize, calls: u64, retried: RetriedOperation) -> Duration {
     let start = Barrier::new(threads);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -439,7 +483,7 @@ fn on_threads(threads: usize, calls: u64) -> Duration {
                     let started = Instant::now();
                     for _ in 0..calls {
                         left.set(3);
-                        black_box(retried_operation_no_timeout(&left).unwrap());
+                        black_box(retried(&left).unwrap());
                     }
                     started.elapsed()
                 })
@@ -457,6 +501,7 @@ fn benches(c: &mut Criterion) {
     async_cases(c, "retry3_async", 3);
     testing_mode(c);
     threads(c);
+    budgets(c);
 }
 
 criterion_group!(overhead, benches);

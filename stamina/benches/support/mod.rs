@@ -118,3 +118,25 @@ pub(crate) fn poll_once<F: Future>(future: F) -> F::Output {
         Poll::Pending => panic!("the benchmarked future must not wait"),
     }
 }
+
+/// Budgets large enough never to refuse in a run: the cases measure what
+/// consulting one costs, not a refusal.
+pub(crate) static BENCH_QUOTA: stamina::budget::RetryBudget = stamina::budget::RetryBudget::token_quota(
+    stamina::budget::QuotaParams { capacity: 1 << 40, ..stamina::budget::QuotaParams::AWS_STANDARD },
+);
+pub(crate) static BENCH_RATIO: stamina::budget::RetryBudget =
+    stamina::budget::RetryBudget::ratio(stamina::budget::RatioParams {
+        retry_ratio: 1000.0,
+        min_per_sec: 1_000_000,
+        ttl: Duration::from_secs(60),
+    });
+
+#[stamina::retry(on = retryable, wait_max = 0, timeout = None, budget = BENCH_QUOTA)]
+pub(crate) fn retried_operation_quota(failures: &Cell<u32>) -> Result<u64, Transient> {
+    operation(failures)
+}
+
+#[stamina::retry(on = retryable, wait_max = 0, timeout = None, budget = BENCH_RATIO)]
+pub(crate) fn retried_operation_ratio(failures: &Cell<u32>) -> Result<u64, Transient> {
+    operation(failures)
+}
