@@ -29,6 +29,17 @@
 //! [`KeyedBudget`] gives each key (a host, a partition) a budget of its own,
 //! for a bounded number of keys.
 //!
+//! # Sharing: `&'static`, not `Arc`
+//!
+//! A budget is process state, like a metrics registry, and policies name it
+//! by `&'static`: a policy stays `Copy` and a constant (the attribute's policy
+//! is one, and costs no allocation or reference-count write per call), and
+//! the metric sinks keep reporting every budget a loop used for the life of
+//! the process, which they could not do for one an `Arc` might free. A budget
+//! known when the code is written is a `static`; one built at run time (from
+//! configuration) is made once at start-up and [leaked](RetryBudget::leak),
+//! and then shared by every loop and thread that names it like a `static`.
+//!
 //! ```
 //! use stamina::budget::{Charge, RetryBudget};
 //!
@@ -124,6 +135,34 @@ impl RetryBudget {
 
     const fn with_policy(policy: Policy) -> Self {
         Self { policy, name: "unnamed", refused: AtomicU64::new(0), listed: AtomicBool::new(false) }
+    }
+
+    /// Makes a budget built at run time `&'static`, so that policies can name
+    /// it: call it once (at start-up, from configuration), not per call, since
+    /// the budget is never freed. See [sharing](self#sharing-static-not-arc).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use stamina::budget::{QuotaParams, RetryBudget};
+    ///
+    /// let capacity_from_config = 50;
+    /// let budget =
+    ///     RetryBudget::token_quota(QuotaParams { capacity: capacity_from_config, ..QuotaParams::AWS_STANDARD })
+    ///         .leak();
+    /// let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO).budget(budget);
+    /// let other = stamina::RetryingCaller::new().wait_max(Duration::ZERO).budget(budget);
+    ///
+    /// // 50 tokens at 5 a retry: the two callers share 10 retries.
+    /// let always_fails = || Err::<(), _>("unavailable");
+    /// for caller in [&caller, &other] {
+    ///     let _ = caller.call(|_: &&str| true, always_fails);
+    /// }
+    /// assert_eq!(budget.level(), 0);
+    /// assert!(budget.refusals() >= 1);
+    /// ```
+    #[must_use]
+    pub fn leak(self) -> &'static Self {
+        Box::leak(Box::new(self))
     }
 
     /// Names the budget for the metric sinks (the `budget` label of

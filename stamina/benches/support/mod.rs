@@ -121,9 +121,11 @@ pub(crate) fn poll_once<F: Future>(future: F) -> F::Output {
 
 /// Budgets large enough never to refuse in a run: the cases measure what
 /// consulting one costs, not a refusal.
-pub(crate) static BENCH_QUOTA: stamina::budget::RetryBudget = stamina::budget::RetryBudget::token_quota(
-    stamina::budget::QuotaParams { capacity: 1 << 40, ..stamina::budget::QuotaParams::AWS_STANDARD },
-);
+pub(crate) static BENCH_QUOTA: stamina::budget::RetryBudget =
+    stamina::budget::RetryBudget::token_quota(stamina::budget::QuotaParams {
+        capacity: 1 << 40,
+        ..stamina::budget::QuotaParams::AWS_STANDARD
+    });
 pub(crate) static BENCH_RATIO: stamina::budget::RetryBudget =
     stamina::budget::RetryBudget::ratio(stamina::budget::RatioParams {
         retry_ratio: 1000.0,
