@@ -13,6 +13,10 @@
 //! `cargo test -p stamina-core --test paused_time_without_test_util`. A
 //! workspace build unifies in the `tests` crate's `test-util`; these tests
 //! pass there too, with tokio's clock measuring the timeout.
+//!
+//! The same build also holds the one test of a ratio budget on the clock it
+//! uses without `test-util`, the coarse monotonic one (the budgets' own tests
+//! run on tokio's).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -101,4 +105,21 @@ async fn an_async_retry_context_stops_at_the_timeout_its_waits_reach() {
         .await;
     assert!(result.is_err());
     assert_eq!(attempts.into_inner(), ATTEMPTS);
+}
+
+/// The window's arithmetic on the coarse clock (nanoseconds since boot, not
+/// since a base): the reserve plus each call's share, nothing more.
+#[test]
+fn a_ratio_budget_counts_on_the_coarse_clock() {
+    use stamina::budget::{Charge, RatioParams, RetryBudget};
+
+    let budget =
+        RetryBudget::ratio(RatioParams { retry_ratio: 0.5, min_per_sec: 1, ttl: Duration::from_secs(10) });
+    for _ in 0..100 {
+        budget.call_started();
+    }
+    // 1 a second over 10 s, plus half of 100 calls.
+    let granted = (0..1000).filter(|_| budget.try_retry(Charge::Failure)).count();
+    assert_eq!(granted, 60);
+    assert_eq!(budget.refusals(), 940);
 }

@@ -58,8 +58,7 @@ mod quota;
 mod ratio;
 
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
-use std::time::Instant;
+use std::sync::{Mutex, PoisonError};
 
 pub use keyed::KeyedBudget;
 use quota::Quota;
@@ -396,18 +395,29 @@ pub(crate) fn listed() -> Vec<&'static RetryBudget> {
     LISTED.lock().unwrap_or_else(PoisonError::into_inner).clone()
 }
 
-/// Nanoseconds on a monotonic clock since a process-wide base an hour before
-/// the first read (so that tokio's paused clocks, which may read a little
-/// earlier than the real one, stay above it). With the `test-util` feature,
-/// inside a tokio runtime, tokio's clock: paused time moves the window.
+/// Nanoseconds on a monotonic clock: the coarse one (the cheapest read, and
+/// a window's slots are 100 ms or more), else `Instant` since a process-wide
+/// base. With the `test-util` feature, inside a tokio runtime, tokio's clock
+/// since a base an hour before the first read (tokio's paused clocks may read
+/// a little earlier than the real one): paused time moves the window.
+#[cfg(all(feature = "coarse-clock", not(feature = "test-util")))]
+#[inline]
 fn now_nanos() -> u64 {
+    crate::engine::coarse_nanos()
+}
+
+#[cfg(not(all(feature = "coarse-clock", not(feature = "test-util"))))]
+fn now_nanos() -> u64 {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+
     static BASE: OnceLock<Instant> = OnceLock::new();
     #[cfg(feature = "test-util")]
     let now = tokio::time::Instant::now().into_std();
     #[cfg(not(feature = "test-util"))]
     let now = crate::engine::coarse_now();
     let base = *BASE.get_or_init(|| now.checked_sub(core::time::Duration::from_secs(3600)).unwrap_or(now));
-    u64::try_from(now.saturating_duration_since(base).as_nanos()).unwrap_or(u64::MAX)
+    crate::engine::saturating_nanos(now.saturating_duration_since(base))
 }
 
 #[cfg(test)]

@@ -106,9 +106,13 @@ impl RatioParams {
         retries * RETRY_TOKENS
     }
 
-    fn slot_nanos(&self) -> u64 {
-        // ttl is at least 1 s: a slot is at least 100 ms.
-        u64::try_from(self.ttl.as_nanos() / u128::from(SLOTS)).unwrap_or(u64::MAX)
+    /// A slot's length: computed once, in [`Ratio::new`], since a 128-bit
+    /// division per call was a third of a deposit's instructions.
+    const fn slot_nanos(&self) -> u64 {
+        // ttl is at most 60 s (validated): the quotient fits.
+        #[allow(clippy::cast_possible_truncation)]
+        let nanos = (self.ttl.as_nanos() / SLOTS as u128) as u64;
+        nanos
     }
 }
 
@@ -143,6 +147,8 @@ const fn later(a: u32, b: u32) -> bool {
 pub(super) struct Ratio {
     params: RatioParams,
     permille: i64,
+    /// [`RatioParams::slot_nanos`].
+    slot_nanos: u64,
     /// The tokens available: the reserve plus the net of every slot that has
     /// not expired yet.
     balance: AtomicI64,
@@ -159,6 +165,7 @@ impl Ratio {
         Self {
             params,
             permille: params.retry_permille() as i64,
+            slot_nanos: params.slot_nanos(),
             balance: AtomicI64::new(reserve),
             slots: [const { AtomicU64::new(0) }; SLOTS as usize],
             expired_through: AtomicU32::new(0),
@@ -173,7 +180,7 @@ impl Ratio {
     pub(super) fn epoch(&self, now_nanos: u64) -> u32 {
         // Wrapping on purpose: epochs compare with `later`.
         #[allow(clippy::cast_possible_truncation)]
-        let epoch = (now_nanos / self.params.slot_nanos()) as u32;
+        let epoch = (now_nanos / self.slot_nanos) as u32;
         epoch
     }
 

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 /// The coarse monotonic clock in nanoseconds since an arbitrary start.
 #[cfg(feature = "coarse-clock")]
 #[inline]
-fn coarse_nanos() -> u64 {
+pub(crate) fn coarse_nanos() -> u64 {
     // `now_without_cache_update` skips coarsetime's shared cache: no store to a
     // cache line that every thread would contend on.
     let ticks = coarsetime::Instant::now_without_cache_update().as_ticks();

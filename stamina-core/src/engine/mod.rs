@@ -45,7 +45,9 @@ use core::num::NonZeroU32;
 use core::time::Duration;
 
 pub use clock::Stamp;
-#[cfg(not(feature = "test-util"))]
+#[cfg(all(feature = "coarse-clock", not(feature = "test-util")))]
+pub(crate) use clock::coarse_nanos;
+#[cfg(not(any(feature = "test-util", feature = "coarse-clock")))]
 pub(crate) use clock::coarse_now;
 pub(crate) use clock::{coarse_stamp, saturating_nanos};
 pub use drive::{run_async, run_sync};
