@@ -182,7 +182,8 @@ stamina_cases!(
 /// cost?), against `untimed`'s cases without one. The budgets are large
 /// enough never to refuse in a run.
 mod budgeted {
-    use super::{Case, Cell, Duration, Transient, black_box, operation, retryable};
+    use super::{Case, Cell, Duration, Transient, black_box, operation, poll_once, retryable};
+    use crate::support::{retried_async_operation_quota, retried_async_operation_ratio};
     use stamina::budget::{QuotaParams, RatioParams, RetryBudget};
 
     static QUOTA: RetryBudget =
@@ -238,7 +239,30 @@ mod budgeted {
         repeat!(runs, 3, |left| caller.call(retryable, || operation(&left)).unwrap());
     }
 
-    pub(crate) const CASES: [Case; 6] = [
+    // The async attribute with each budget: the support module's fns, whose
+    // budgets are as large as these.
+    #[inline(never)]
+    pub(crate) fn attribute_quota_async_success(runs: u64) {
+        repeat!(runs, 0, |left| poll_once(retried_async_operation_quota(&left)).unwrap());
+    }
+    #[inline(never)]
+    pub(crate) fn attribute_quota_async_retry3(runs: u64) {
+        repeat!(runs, 3, |left| poll_once(retried_async_operation_quota(&left)).unwrap());
+    }
+    #[inline(never)]
+    pub(crate) fn attribute_ratio_async_success(runs: u64) {
+        repeat!(runs, 0, |left| poll_once(retried_async_operation_ratio(&left)).unwrap());
+    }
+    #[inline(never)]
+    pub(crate) fn attribute_ratio_async_retry3(runs: u64) {
+        repeat!(runs, 3, |left| poll_once(retried_async_operation_ratio(&left)).unwrap());
+    }
+
+    pub(crate) const CASES: [Case; 10] = [
+        ("attribute_quota_async_success", attribute_quota_async_success),
+        ("attribute_quota_async_retry3", attribute_quota_async_retry3),
+        ("attribute_ratio_async_success", attribute_ratio_async_success),
+        ("attribute_ratio_async_retry3", attribute_ratio_async_retry3),
         ("attribute_quota_sync_success", attribute_quota_sync_success),
         ("attribute_quota_sync_retry3", attribute_quota_sync_retry3),
         ("caller_quota_sync_success", caller_quota_sync_success),

@@ -29,8 +29,9 @@ use stamina::instrumentation::{RetryDetails, set_on_retry_hooks};
 use support::{
     async_operation, backon_notify_operation, backon_notify_operation_sync, backon_operation,
     backon_operation_sync, operation, poll_once, retried_async_operation, retried_async_operation_no_timeout,
-    retried_operation, retried_operation_no_timeout, retried_operation_quota, retried_operation_ratio,
-    retryable, warn_retry, zero_wait_backon,
+    retried_async_operation_quota, retried_async_operation_ratio, retried_operation,
+    retried_operation_no_timeout, retried_operation_quota, retried_operation_ratio, retryable, warn_retry,
+    zero_wait_backon,
 };
 
 fn sync_cases(c: &mut Criterion, group_name: &str, failures: u32) {
@@ -451,6 +452,29 @@ fn budgets(c: &mut Criterion) {
                 });
             });
         }
+        group.finish();
+    }
+    for (group_name, failures) in [("budget_success_async", 0), ("budget_retry3_async", 3)] {
+        let mut group = c.benchmark_group(group_name);
+        let left = Cell::new(0);
+        group.bench_function("no_budget", |b| {
+            b.iter(|| {
+                left.set(failures);
+                black_box(poll_once(retried_async_operation_no_timeout(&left)).unwrap())
+            });
+        });
+        group.bench_function("quota", |b| {
+            b.iter(|| {
+                left.set(failures);
+                black_box(poll_once(retried_async_operation_quota(&left)).unwrap())
+            });
+        });
+        group.bench_function("ratio", |b| {
+            b.iter(|| {
+                left.set(failures);
+                black_box(poll_once(retried_async_operation_ratio(&left)).unwrap())
+            });
+        });
         group.finish();
     }
     // One budget shared by every thread: each retry and each call writes to

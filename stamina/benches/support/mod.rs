@@ -142,3 +142,13 @@ pub(crate) fn retried_operation_quota(failures: &Cell<u32>) -> Result<u64, Trans
 pub(crate) fn retried_operation_ratio(failures: &Cell<u32>) -> Result<u64, Transient> {
     operation(failures)
 }
+
+#[stamina::retry(on = retryable, wait_max = 0, timeout = None, budget = BENCH_QUOTA)]
+pub(crate) async fn retried_async_operation_quota(failures: &Cell<u32>) -> Result<u64, Transient> {
+    async_operation(failures).await
+}
+
+#[stamina::retry(on = retryable, wait_max = 0, timeout = None, budget = BENCH_RATIO)]
+pub(crate) async fn retried_async_operation_ratio(failures: &Cell<u32>) -> Result<u64, Transient> {
+    async_operation(failures).await
+}
