@@ -210,9 +210,7 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
             "wait_jitter" => policy.wait_jitter = errors.handle(wait(expr, "wait_jitter")),
             "wait_exp_base" => policy.wait_exp_base = errors.handle(exp_base(expr)),
             "name" => name_given = errors.handle(block_name(expr)),
-            "stream" => {
-                stream = errors.handle(stream_behaviour(&expr)).map(|behaviour| (behaviour, key.span()))
-            }
+            "stream" => stream = errors.handle(stream_behaviour(&expr)).map(|given| (given, key.span())),
             "budget" => policy.budget = Some(budget_arg(expr)),
             // `crate`, the last of `POLICY_KEYS`.
             _ => runtime = errors.handle(crate_path(&expr)).unwrap_or_default(),
