@@ -19,6 +19,7 @@ use stamina::retry_context;
 
 const ITEMS: u64 = 1000;
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // predicates take the error by reference
 fn retryable(_: &u64) -> bool {
     true
 }
@@ -54,7 +55,7 @@ fn streams(c: &mut Criterion) {
     group.throughput(Throughput::Elements(ITEMS));
     group.bench_function("bare", |b| b.iter(|| black_box(drain(source()))));
     group.bench_function("restart", |b| {
-        b.iter(|| black_box(drain(retry_context(retryable).stream(|_| source()))))
+        b.iter(|| black_box(drain(retry_context(retryable).stream(|_| source()))));
     });
     group.bench_function("commit", |b| {
         b.iter(|| black_box(drain(retry_context(retryable).stream_committed(|_| source()))));
@@ -74,7 +75,7 @@ fn streams(c: &mut Criterion) {
     let mut group = c.benchmark_group("iter_1000_items");
     group.throughput(Throughput::Elements(ITEMS));
     group.bench_function("bare", |b| {
-        b.iter(|| black_box(iter_source().map(|item| black_box(item.unwrap_or(0))).sum::<u64>()))
+        b.iter(|| black_box(iter_source().map(|item| black_box(item.unwrap_or(0))).sum::<u64>()));
     });
     group.bench_function("restart", |b| {
         b.iter(|| {
