@@ -43,7 +43,7 @@
 //! - [Async runtimes](#async-runtimes)
 //! - [Cargo features](#cargo-features)
 //! - Pages: [differences from Python stamina](docs::differences_from_python), [what the
-//!   built-in sinks print](docs::sink_output)
+//!   built-in sinks print](docs::sink_output), [retrying streams and iterators](docs::streams)
 //!
 //! # Retrying a function: `#[stamina::retry]`
 //!
