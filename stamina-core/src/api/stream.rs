@@ -320,6 +320,49 @@ impl<P, S: Sleeper, F, St, B, W> RetryingStream<P, S, F, St, B, W> {
     }
 }
 
+/// How hooks see an error known to be a `std::error::Error` (see
+/// [`RetryingStream::with_dyn_error`]).
+type DynErrorView<E> = for<'e> fn(&'e E) -> Option<&'e (dyn std::error::Error + 'static)>;
+
+impl<P, S: Sleeper, F, St, B> RetryingStream<P, S, F, St, B, NoErrorView> {
+    /// Shows the hooks each error as a `std::error::Error` too
+    /// ([`RetryDetails::error`](crate::instrumentation::RetryDetails::error)),
+    /// so the built-in sinks log its `Display` and `source()` chain instead
+    /// of its `Debug`. The runtime API cannot tell by itself whether a generic
+    /// error type is an `Error`; the attribute can, and does this itself.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use futures_lite::{StreamExt as _, stream};
+    ///
+    /// let lines = stamina::retry_context(|_: &std::io::Error| true)
+    ///     .wait_max(std::time::Duration::ZERO)
+    ///     .stream(|attempt| {
+    ///         let line = if attempt.num() == 1 { Err(std::io::ErrorKind::ConnectionReset.into()) } else { Ok("a") };
+    ///         stream::iter([line])
+    ///     })
+    ///     .with_dyn_error();
+    /// assert_eq!(lines.map(Result::unwrap).collect::<Vec<_>>().await, ["a"]);
+    /// # }
+    /// ```
+    pub fn with_dyn_error<T, E>(self) -> RetryingStream<P, S, F, St, B, DynErrorView<E>>
+    where
+        St: Stream<Item = Result<T, E>>,
+        E: std::error::Error + 'static,
+    {
+        let Self { current, sleeping, core, factory, sleeper } = self;
+        let Core { policy, name, on, behaviour, view: NoErrorView, state, finished } = core;
+        let view: DynErrorView<E> = |error| Some(error);
+        RetryingStream {
+            current,
+            sleeping,
+            core: Core { policy, name, on, behaviour, view, state, finished },
+            factory,
+            sleeper,
+        }
+    }
+}
+
 impl<P, S, F, St, B, W, T, E, D> Stream for RetryingStream<P, S, F, St, B, W>
 where
     S: Sleeper,
@@ -441,6 +484,34 @@ impl<P, F, I, B, W> RetryingIter<P, F, I, B, W> {
     /// ```
     pub fn behaviour(&self) -> &B {
         &self.core.behaviour
+    }
+}
+
+impl<P, F, I, B> RetryingIter<P, F, I, B, NoErrorView> {
+    /// Shows the hooks each error as a `std::error::Error` too, as
+    /// [`RetryingStream::with_dyn_error`] does.
+    ///
+    /// ```
+    /// let lines: Vec<_> = stamina::retry_context(|_: &std::io::Error| true)
+    ///     .wait_max(std::time::Duration::ZERO)
+    ///     .iter(|attempt| {
+    ///         let line = if attempt.num() == 1 { Err(std::io::ErrorKind::ConnectionReset.into()) } else { Ok("a") };
+    ///         std::iter::once(line)
+    ///     })
+    ///     .with_dyn_error()
+    ///     .map(Result::unwrap)
+    ///     .collect();
+    /// assert_eq!(lines, ["a"]);
+    /// ```
+    pub fn with_dyn_error<T, E>(self) -> RetryingIter<P, F, I, B, DynErrorView<E>>
+    where
+        I: Iterator<Item = Result<T, E>>,
+        E: std::error::Error + 'static,
+    {
+        let Self { current, core, factory } = self;
+        let Core { policy, name, on, behaviour, view: NoErrorView, state, finished } = core;
+        let view: DynErrorView<E> = |error| Some(error);
+        RetryingIter { current, core: Core { policy, name, on, behaviour, view, state, finished }, factory }
     }
 }
 

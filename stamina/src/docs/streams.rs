@@ -29,6 +29,11 @@
 //!   its first `Err` is its last item.
 //! * Dropping the retried stream stops everything, mid-attempt or mid-wait: no
 //!   further attempt, no further hook, and a hook's guard is dropped once.
+//! * Hooks see the error as `Debug` from the runtime API, which cannot tell
+//!   whether a generic error type is a `std::error::Error`; call
+//!   [`with_dyn_error`](crate::RetryingStream::with_dyn_error) on the retried
+//!   stream (or [iterator](crate::RetryingIter::with_dyn_error)) to log its
+//!   `Display` and `source()` chain instead. The attribute does it itself.
 //! * It is `Send` when the factory, its streams and `on` are, allocates
 //!   nothing per item, and adds a few nanoseconds per item to the bare stream
 //!   (`stamina/benches/streams.rs`).

@@ -119,6 +119,39 @@ async fn dropping_mid_wait_drops_the_guard_once_and_calls_no_further_hook() {
     assert_eq!(give_ups.load(Ordering::SeqCst), 0);
 }
 
+#[test]
+fn with_dyn_error_shows_hooks_the_error_as_an_error() {
+    let _isolated = isolated();
+    let events = Events::default();
+    set_on_retry_hooks((retry_hook({
+        let events = events.clone();
+        move |details: &RetryDetails<'_>| {
+            events.push(format!(
+                "{} {}",
+                details.name,
+                details.error.map_or("-".to_owned(), ToString::to_string)
+            ));
+        }
+    }),));
+    let fail_once = |attempt: Attempt| {
+        let first = if attempt.num() == 1 { Err(Transient(attempt.num())) } else { Ok(1) };
+        std::iter::once(first)
+    };
+    let context = retry_context(always).wait_max(Duration::ZERO);
+    assert_eq!(context.iter(fail_once).count(), 1);
+    assert_eq!(context.iter(fail_once).with_dyn_error().count(), 1);
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let streamed = runtime.block_on(
+        context.stream(|attempt: Attempt| stream::iter(fail_once(attempt))).with_dyn_error().count(),
+    );
+    assert_eq!(streamed, 1);
+    // The runtime API alone cannot tell that `Transient` is an `Error`.
+    assert_eq!(
+        events.take(),
+        ["<context block> -", "<context block> transient failure 1", "<context block> transient failure 1"]
+    );
+}
+
 fn assert_no_allocations(what: &str, run: impl FnOnce()) {
     let info = allocation_counter::measure(run);
     assert_eq!(info.count_total, 0, "{what} allocated: {info:?}");

@@ -107,6 +107,8 @@ pub fn list_starred<'a>(
                 })
             },
         )
+        // The log shows the error's `Display`, as for the other calls.
+        .with_dyn_error()
 }
 
 /// Every repository `user` starred: [`list_starred`], collected.
