@@ -367,3 +367,18 @@ async fn an_ended_stream_stays_ended() {
     assert_eq!(retried.next().await, None);
     assert_eq!(retried.next().await, None);
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_stream_is_one_attempt_and_a_success() {
+    // Python's `stops_when_wrapped_generator_is_empty`: `[]`.
+    let recorder = Recorder::new();
+    let attempts = AtomicU32::new(0);
+    let retried = context().stream(|_| {
+        attempts.fetch_add(1, Ordering::Relaxed);
+        stream::iter(Vec::<Result<u32, ApiError>>::new())
+    });
+    assert_eq!(recorder.future_scope(retried.collect::<Vec<_>>()).await, []);
+    assert_eq!(attempts.load(Ordering::Relaxed), 1);
+    let outcomes: Vec<_> = recorder.attempts().into_iter().map(|record| record.outcome).collect();
+    assert_eq!(outcomes, [AttemptOutcome::Succeeded]);
+}
