@@ -7,6 +7,10 @@
 //! Run: `cargo bench -p stamina --bench streams`. The time is per 1000 items;
 //! compare each case with `bare` of the same group. The streams are polled
 //! with a no-op waker: every item is ready, so no executor is measured.
+//!
+//! On the shared 2-core machine these were written on (noisy: runs differed by
+//! up to 2x), the bare stream took 1.0-1.3 ns per item and the retried ones
+//! 2.6-4.3 ns: 1.5-3 ns per item of overhead, in every behaviour.
 
 use std::hint::black_box;
 use std::pin::Pin;
