@@ -36,9 +36,16 @@ mod policy;
 mod switches;
 pub mod testing;
 
+/// Retried streams and iterators: what a retried stream does with the items
+/// an attempt already yielded when it fails (see
+/// [`RetryContext::stream`]).
+pub mod stream {
+    pub use crate::api::stream::{Behaviour, Commit, Restart, Resume, RetryingIter, RetryingStream};
+}
+
 pub use api::{
     AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryContext,
-    RetryingCaller, retry_context,
+    RetryingCaller, RetryingIter, RetryingStream, retry_context,
 };
 #[cfg(feature = "tokio")]
 pub use engine::TokioSleeper;

@@ -5,6 +5,8 @@
 
 pub use crate::engine::{Pause, RetryState, Settled, Site, Sleeping, Stamp, run_async, run_sync};
 pub use crate::instrumentation::CallableName;
+/// Retried streams and iterators, for stream fns under `#[retry]`.
+pub use crate::stream;
 
 use core::fmt::Debug;
 use core::time::Duration;

@@ -96,6 +96,19 @@ pub(crate) struct Params {
     pub(crate) clone: Vec<Ident>,
     /// The name hooks see (`retry_block!` only); `<context block>` without.
     pub(crate) name: Option<syn::LitStr>,
+    /// `stream = "restart" | "commit"` (`#[retry]` on stream and iterator fns
+    /// only), with where it was written.
+    pub(crate) stream: Option<(StreamBehaviour, Span)>,
+}
+
+/// What a retried stream fn does with the items already yielded when an
+/// attempt fails (`stream = ...`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StreamBehaviour {
+    /// Start the stream again (the default, Python's).
+    Restart,
+    /// No retry after the first item (gRPC's rule).
+    Commit,
 }
 
 /// The path generated code names the runtime through: `::stamina::__private`,
@@ -133,18 +146,20 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
     let mut runtime = Runtime::default();
     let mut clone = Vec::new();
     let mut name_given = None;
+    let mut stream = None;
     let mut seen: Vec<String> = Vec::new();
     for Entry { key, value } in raw.entries {
         let name = key.unraw().to_string();
         let allows_clone = for_macro == Macro::Attribute;
         let allows_name = for_macro == Macro::Block;
         if !(POLICY_KEYS.contains(&name.as_str())
-            || (allows_clone && name == "clone")
+            || (allows_clone && (name == "clone" || name == "stream"))
             || (allows_name && name == "name"))
         {
             let mut known: Vec<&str> = POLICY_KEYS.to_vec();
             if allows_clone {
                 known.push("clone");
+                known.push("stream");
             }
             if allows_name {
                 known.push("name");
@@ -195,6 +210,7 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
             "wait_jitter" => policy.wait_jitter = errors.handle(wait(expr, "wait_jitter")),
             "wait_exp_base" => policy.wait_exp_base = errors.handle(exp_base(expr)),
             "name" => name_given = errors.handle(block_name(expr)),
+            "stream" => stream = errors.handle(stream_behaviour(&expr)).map(|given| (given, key.span())),
             "budget" => policy.budget = Some(budget_arg(expr)),
             // `crate`, the last of `POLICY_KEYS`.
             _ => runtime = errors.handle(crate_path(&expr)).unwrap_or_default(),
@@ -207,7 +223,8 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
         }
         return (runtime, None);
     };
-    let params = (errors.len() == found_before).then_some(Params { on, policy, clone, name: name_given });
+    let params =
+        (errors.len() == found_before).then_some(Params { on, policy, clone, name: name_given, stream });
     (runtime, params)
 }
 
@@ -272,6 +289,24 @@ fn block_name(expr: Expr) -> darling::Result<syn::LitStr> {
             "`name` takes a non-empty string literal, such as `name = \"fetch_readme\"`: the name hooks, logs and metrics see",
         )
         .with_span(&other)),
+    }
+}
+
+/// `stream = "restart"` or `stream = "commit"`.
+fn stream_behaviour(expr: &Expr) -> darling::Result<StreamBehaviour> {
+    match expr {
+        Expr::Lit(syn::ExprLit { lit: Lit::Str(text), .. }) if text.value() == "restart" => {
+            Ok(StreamBehaviour::Restart)
+        }
+        Expr::Lit(syn::ExprLit { lit: Lit::Str(text), .. }) if text.value() == "commit" => {
+            Ok(StreamBehaviour::Commit)
+        }
+        _ => Err(Error::custom(
+            "`stream` takes \"restart\" (the default: a retry starts the stream again, so its items are \
+             yielded again) or \"commit\" (no retry once an item was yielded); to resume where the stream \
+             stopped, use `stamina::retry_context(..).stream_resumed(cursor, advance, factory)`",
+        )
+        .with_span(expr)),
     }
 }
 
@@ -484,7 +519,7 @@ mod tests {
             Macro::Attribute,
         );
         assert!(found.is_empty(), "{found:?}");
-        let Params { on, policy, clone, name } = params.expect("valid parameters");
+        let Params { on, policy, clone, name, .. } = params.expect("valid parameters");
         assert!(name.is_none());
         assert!(matches!(on, OnArg::Typed(_)));
         assert!(matches!(policy.attempts, Some(Value::Const(Some(3)))));

@@ -4,6 +4,7 @@
 //! takes.
 
 mod consumed;
+pub(crate) mod stream;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
@@ -20,7 +21,11 @@ pub(crate) struct RetryFn {
     pub(crate) runtime: Runtime,
     pub(crate) params: Params,
     pub(crate) function: ItemFn,
+    /// The fn's `Result`: its return type, or a stream fn's `Item`.
     pub(crate) result: ResultType,
+    /// `Some` for a fn returning `impl Stream<Item = Result<..>>` or `impl
+    /// Iterator<Item = Result<..>>`, whose body makes one per attempt.
+    pub(crate) stream: Option<stream::StreamKind>,
 }
 
 /// A fn's declared return type.
@@ -89,9 +94,41 @@ pub(crate) fn retry_fn(args: syn::Result<RawArgs>, item: RawItem) -> Result<Retr
         return Err(Rejected { errors, in_expression: false });
     };
     check_clones(&function, &params, &mut errors);
+    let (stream, result) = check_stream(&function, &params, result, &mut errors);
     errors
-        .finish(RetryFn { runtime, params, function, result })
+        .finish(RetryFn { runtime, params, function, result, stream })
         .map_err(|errors| Rejected { errors, in_expression: false })
+}
+
+/// A stream fn's `Result` is its `Item`; `stream = ...` needs one, and its
+/// body makes the stream, so the fn itself is not async.
+fn check_stream(
+    function: &ItemFn,
+    params: &Params,
+    result: ResultType,
+    errors: &mut Errors,
+) -> (Option<stream::StreamKind>, ResultType) {
+    let Some((kind, item)) = stream::stream_item(&function.sig) else {
+        if let Some((_, span)) = params.stream {
+            errors.at(
+                span,
+                "`stream` is for fns that return `impl Stream<Item = Result<T, E>>` or \
+                 `impl Iterator<Item = Result<T, E>>`; remove it",
+            );
+        }
+        return (None, result);
+    };
+    if let Some(asyncness) = &function.sig.asyncness {
+        errors.at(
+            asyncness.span,
+            "a retried stream fn is not `async`: its body makes the stream once per attempt; remove \
+             `async` and return the stream (`futures::stream::unfold`, `async_stream::stream!`, ...)",
+        );
+    }
+    let mut ty = item.clone();
+    let mut eraser = EraseImplTrait { erased: false };
+    eraser.visit_type_mut(&mut ty);
+    (Some(kind), ResultType { ty, extent: Extent::of(item), names_error: !eraser.erased })
 }
 
 fn not_a_fn(item: &Item, errors: &mut Errors) {

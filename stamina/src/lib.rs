@@ -43,7 +43,7 @@
 //! - [Async runtimes](#async-runtimes)
 //! - [Cargo features](#cargo-features)
 //! - Pages: [differences from Python stamina](docs::differences_from_python), [what the
-//!   built-in sinks print](docs::sink_output)
+//!   built-in sinks print](docs::sink_output), [retrying streams and iterators](docs::streams)
 //!
 //! # Retrying a function: `#[stamina::retry]`
 //!
@@ -176,6 +176,7 @@
 //! | [`RetryingCaller`] | `RetryingCaller::new()` | `.call(on, \|\| op())`, or `.on(on)` then `.call(\|\| op())` ([`BoundRetryingCaller`]) | `<context block>`, or its [`name`](RetryingCaller::name) |
 //! | [`AsyncRetryingCaller`] | `AsyncRetryingCaller::new()` | `.call(on, \|\| op())` where `op()` returns a future; `.on(on)` ([`BoundAsyncRetryingCaller`]) | the same |
 //! | [`RetryContext`] | [`retry_context(on)`](retry_context) | `.call(\|attempt\| ...)` and `.call_async(\|attempt\| async { ... })`, which see each [`Attempt`] | the same |
+//! | [`RetryingStream`], [`RetryingIter`] | `retry_context(on).stream(\|attempt\| ...)`, `.iter(..)`, and their `_resumed` and `_committed` forms | one stream (or iterator) of `Result`s per attempt, yielding its items ([streams](docs::streams)) | the same |
 //!
 //! Each holds a [`RetryPolicy`] and takes the parameters as builder methods
 //! with the names of the macros' parameters (`.attempts(3)`, `.timeout(None)`,
@@ -523,6 +524,8 @@ pub use stamina_core::{
     ErrorChain, ErrorTypeList, IntoDecision, RetryContext, RetryPolicy, RetryingCaller, Sleeper, error_type,
     error_types, is_active, retry_context, set_active,
 };
+#[doc(inline)]
+pub use stamina_core::{RetryingIter, RetryingStream, stream};
 #[doc(inline)]
 pub use stamina_core::{budget, instrumentation, testing};
 #[cfg(feature = "macros")]

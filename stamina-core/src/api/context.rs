@@ -150,6 +150,14 @@ impl<P, S> RetryContext<P, S> {
     }
 }
 
+impl<P, S> RetryContext<P, S> {
+    /// The policy, the name, the predicate and the sleeper, for the retried
+    /// streams and iterators (`api/stream.rs`).
+    pub(super) fn into_parts(self) -> (RetryPolicy, CallableName, P, S) {
+        (self.policy, self.name, self.on, self.sleeper)
+    }
+}
+
 impl<P, S> Debug for RetryContext<P, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RetryContext")

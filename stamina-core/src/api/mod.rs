@@ -4,7 +4,9 @@
 mod attempt;
 mod callers;
 mod context;
+pub(crate) mod stream;
 
 pub use attempt::Attempt;
 pub use callers::{AsyncRetryingCaller, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryingCaller};
 pub use context::{RetryContext, retry_context};
+pub use stream::{RetryingIter, RetryingStream};

@@ -14,7 +14,10 @@ use super::{Attempt, Exit, Flavor, Loop, result_item};
 use crate::validate::RetryFn;
 
 pub(super) fn expand(retry_fn: &RetryFn) -> TokenStream {
-    let RetryFn { runtime, params, function, result } = retry_fn;
+    if let Some(kind) = retry_fn.stream {
+        return super::stream::expand(retry_fn, kind);
+    }
+    let RetryFn { runtime, params, function, result, .. } = retry_fn;
     let private = runtime.path();
     let mut signature = function.sig.clone();
     let (take_ownership, clones) = clone_arguments(&params.clone, &mut signature, private);
@@ -64,7 +67,7 @@ pub(super) fn expand(retry_fn: &RetryFn) -> TokenStream {
 /// local of its own, so the argument counts as used by value (no
 /// `clippy::needless_pass_by_value`). Returns (what the fn does once, what
 /// each attempt does).
-fn clone_arguments(
+pub(super) fn clone_arguments(
     cloned: &[Ident],
     signature: &mut Signature,
     private: &TokenStream,
@@ -91,7 +94,7 @@ fn clone_arguments(
 
 /// The name hooks see: `module::fn`, or the `Self` type's path and the method
 /// name for fns with a receiver.
-fn callable_name(signature: &Signature, private: &TokenStream) -> TokenStream {
+pub(super) fn callable_name(signature: &Signature, private: &TokenStream) -> TokenStream {
     let name_text = signature.ident.unraw().to_string();
     if signature.receiver().is_some() {
         quote!(#private::CallableName::method(#private::type_name::<Self>, #name_text))

@@ -11,6 +11,7 @@ mod attr;
 mod block;
 mod policy;
 mod predicate;
+mod stream;
 
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use quote::quote;

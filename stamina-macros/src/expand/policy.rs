@@ -108,6 +108,18 @@ impl PolicyExpr {
         }
     }
 
+    /// A `RetryPolicy` expression (a copy), for the retried streams, which own
+    /// theirs.
+    pub(super) fn value(&self) -> TokenStream {
+        match self {
+            Self::Const(_) => quote!(STAMINA_POLICY),
+            Self::Runtime(_) => {
+                let policy = local("stamina_policy");
+                quote!(#policy)
+            }
+        }
+    }
+
     /// A `&RetryPolicy` expression: the constant is promoted to a `&'static`,
     /// the local borrowed.
     pub(super) fn reference(&self) -> TokenStream {

@@ -37,6 +37,19 @@ fn async_method() -> TokenStream {
     quote!(impl Client { #method })
 }
 
+/// The expansion of a stream fn that commits after its first item, with a
+/// reference argument and a clone.
+fn stream_fn() -> TokenStream {
+    super::retry_attr(
+        quote!(on = is_retriable, attempts = 3, stream = "commit", clone(topic)),
+        &quote! {
+            fn events<'a>(client: &'a Client, topic: String) -> impl Stream<Item = Result<Event, ApiError>> + 'a {
+                client.subscribe(topic)
+            }
+        },
+    )
+}
+
 /// The expansion of a sync block, in a fn.
 fn block() -> TokenStream {
     let block = super::retry_block(quote! {
@@ -53,7 +66,12 @@ fn expansions_match_the_snapshots() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let bless = std::env::var_os("STAMINA_BLESS").is_some();
     let mut stale = Vec::new();
-    for (name, tokens) in [("sync_fn", sync_fn()), ("async_method", async_method()), ("block", block())] {
+    for (name, tokens) in [
+        ("sync_fn", sync_fn()),
+        ("async_method", async_method()),
+        ("block", block()),
+        ("stream_fn", stream_fn()),
+    ] {
         let file: syn::File =
             syn::parse2(tokens).unwrap_or_else(|error| panic!("{name} does not parse: {error}"));
         let expanded = prettyplease::unparse(&file);

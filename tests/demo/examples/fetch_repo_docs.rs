@@ -9,7 +9,9 @@
 //!
 //! By default it starts a GitHub-compatible server on 127.0.0.1 whose
 //! repositories misbehave on a script (503s, a 429 with `Retry-After`, a reset
-//! connection, a missing README, a 403, an outage), prints every retry as it is
+//! connection, a missing README, a 403, an outage), lists the repositories the
+//! demo user starred (three pages; page 2 answers 503 once, and the listing
+//! resumes at page 2), fetches their docs, prints every retry as it is
 //! scheduled and a table of what it got, and checks that against what the
 //! script calls for: it exits non-zero only on a bug.
 //!
@@ -27,8 +29,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use stamina_demo::docs_fetcher::{DocSource, GitHub, RepoDocs, fetch_all};
-use stamina_demo::fake_github::{FakeGithub, demo_repos};
+use stamina_demo::docs_fetcher::{DocSource, GitHub, RepoDocs, Starred, fetch_all, starred_repos};
+use stamina_demo::fake_github::{DEMO_PAGE_REQUESTS, DEMO_USER, FakeGithub, demo_repos, demo_stars};
 
 const USAGE: &str = "\
 usage: fetch_repo_docs [--api-url URL] [--timeout SECONDS] [OWNER/REPO...]
@@ -130,7 +132,8 @@ async fn run_against(api_url: &str, timeout: Duration, mut repos: Vec<String>) -
 
 /// Runs against the embedded server and checks the outcome against its script.
 async fn run_embedded(timeout: Duration) -> ExitCode {
-    let server = match FakeGithub::start(demo_repos()).await {
+    let repos = demo_repos();
+    let server = match FakeGithub::start_with_stars(repos.clone(), demo_stars(&repos)).await {
         Ok(server) => server,
         Err(error) => {
             eprintln!("bug: cannot start the embedded server on 127.0.0.1: {error}");
@@ -145,15 +148,29 @@ async fn run_embedded(timeout: Duration) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let repos: Vec<String> = EXPECTED.iter().map(|(repo, ..)| (*repo).to_owned()).collect();
     let started = tokio::time::Instant::now();
-    let results = fetch_all(&gh, &repos).await;
+    // The repositories to fetch: the ones the demo user starred.
+    let stars = match starred_repos(&gh, DEMO_USER).await {
+        Ok(stars) => stars,
+        Err(error) => {
+            eprintln!("bug: listing {DEMO_USER}'s starred repositories failed: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "{DEMO_USER} starred {} repositories ({} pages in {} requests)\n",
+        stars.repos.len(),
+        stars.pages,
+        stars.requests
+    );
+    let results = fetch_all(&gh, &stars.repos).await;
     let elapsed = started.elapsed();
     println!();
     print_table(&results);
     println!("\n{} repositories in {:.1} s", results.len(), elapsed.as_secs_f64());
 
-    let bugs = check(&results, &server);
+    let mut bugs = check_starred(&stars, &server);
+    bugs.extend(check(&results, &server));
     if bugs.is_empty() {
         println!("every repository ended as the decision table says");
         ExitCode::SUCCESS
@@ -184,6 +201,27 @@ fn check(results: &[RepoDocs], server: &FakeGithub) -> Vec<String> {
                 result.requests
             ));
         }
+    }
+    bugs
+}
+
+/// The starred listing: every repository of [`EXPECTED`], once each, and per
+/// page the requests of a listing that resumed at the page that failed.
+fn check_starred(starred: &Starred, server: &FakeGithub) -> Vec<String> {
+    let mut bugs = Vec::new();
+    let expected: Vec<&str> = EXPECTED.iter().map(|(repo, ..)| *repo).collect();
+    if starred.repos != expected {
+        bugs.push(format!("starred: expected {expected:?}, got {:?}", starred.repos));
+    }
+    for (page, requests) in DEMO_PAGE_REQUESTS {
+        let seen = server.count_page(DEMO_USER, page);
+        if seen != requests {
+            bugs.push(format!("starred page {page}: expected {requests} request(s), the server saw {seen}"));
+        }
+    }
+    let total: usize = DEMO_PAGE_REQUESTS.iter().map(|(_, requests)| requests).sum();
+    if usize::try_from(starred.requests).ok() != Some(total) {
+        bugs.push(format!("starred: the fetcher counted {} requests, expected {total}", starred.requests));
     }
     bugs
 }

@@ -29,6 +29,9 @@ use stamina::http::RetryOnStatus;
 use tokio::task::JoinSet;
 use tracing::Instrument as _;
 
+mod starred;
+pub use starred::{Starred, StarredPage, list_starred, starred_repos};
+
 /// The longest `Retry-After` the fetcher honours: a server asking for more
 /// gets its retry after this long (and the policy's attempts still bound it).
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);

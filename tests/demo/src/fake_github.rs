@@ -1,12 +1,14 @@
 //! A GitHub-compatible API server on 127.0.0.1 with scripted faults, for the
 //! `fetch_repo_docs` example and its integration tests.
 //!
-//! It serves the three endpoints the docs fetcher calls, in GitHub's JSON shapes
+//! It serves the endpoints the docs fetcher calls, in GitHub's JSON shapes
 //! (base64 content wrapped at 60 columns, as GitHub sends it):
 //!
 //! - `GET /repos/{owner}/{repo}/readme`
 //! - `GET /repos/{owner}/{repo}/contents/` (the root listing)
 //! - `GET /repos/{owner}/{repo}/contents/{path}`
+//! - `GET /users/{user}/starred?page=N`, paginated with a `Link` header (see
+//!   [`FakeStars`])
 //!
 //! Each repository can be [forbidden](FakeRepo::forbidden) (403 everywhere),
 //! [down](FakeRepo::down) (one status everywhere, forever), or have a script of
@@ -43,6 +45,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower_service::Service;
+
+mod starred;
+pub use starred::{DEMO_PAGE_REQUESTS, DEMO_USER, FakeStars, demo_stars};
 
 /// One of the three endpoints of a repository.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -200,7 +205,8 @@ pub enum Outcome {
 /// One request the server saw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SeenRequest {
-    /// The request path, without the query.
+    /// The request path, without the query (but with `?page=N` for a page of
+    /// starred repositories, see [`FakeStars::page_path`]).
     pub path: String,
     /// When it arrived, on tokio's clock.
     pub at: Instant,
@@ -256,6 +262,8 @@ pub fn demo_repos() -> Vec<FakeRepo> {
 struct Shared {
     repos: Mutex<HashMap<String, FakeRepo>>,
     seen: Mutex<Vec<SeenRequest>>,
+    /// The starred repositories, if any (`FakeGithub::start_with_stars`).
+    stars: Mutex<Option<FakeStars>>,
 }
 
 impl Shared {
@@ -286,6 +294,7 @@ impl FakeGithub {
         let shared = Arc::new(Shared {
             repos: Mutex::new(repos.into_iter().map(|repo| (repo.full_name.clone(), repo)).collect()),
             seen: Mutex::new(Vec::new()),
+            stars: Mutex::new(None),
         });
         let router = router(Arc::clone(&shared));
         let server = tokio::spawn(accept_loop(listener, router));
@@ -429,6 +438,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/repos/{owner}/{repo}/contents", get(listing))
         .route("/repos/{owner}/{repo}/contents/", get(listing))
         .route("/repos/{owner}/{repo}/contents/{*path}", get(file))
+        .route("/users/{user}/starred", get(starred::starred))
         .fallback(|| async { github_error(StatusCode::NOT_FOUND) })
         .with_state(shared)
 }

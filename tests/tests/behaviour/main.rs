@@ -25,4 +25,6 @@ mod perf_future_size;
 mod runtime_async;
 mod runtime_other_executor;
 mod runtime_sync;
+mod stream_macro;
+mod stream_runtime;
 mod testing_recorder;

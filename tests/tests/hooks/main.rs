@@ -36,3 +36,4 @@ mod instrumentation_tracing;
 mod macro_names;
 mod runtime_allocations;
 mod runtime_without_hooks;
+mod stream_hooks;
