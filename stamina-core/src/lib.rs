@@ -29,6 +29,8 @@ mod api;
 pub mod budget;
 mod engine;
 pub mod instrumentation;
+#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
+mod integrations;
 #[doc(hidden)]
 pub mod macro_support;
 mod on;
@@ -43,6 +45,10 @@ pub use api::{
 #[cfg(feature = "tokio")]
 pub use engine::TokioSleeper;
 pub use engine::{DefaultSleeper, Sleeper};
+#[cfg(feature = "reqwest-middleware")]
+pub use integrations::reqwest_middleware;
+#[cfg(feature = "tower")]
+pub use integrations::tower;
 #[cfg(feature = "http")]
 pub use on::http;
 pub use on::{Decision, ErrorChain, ErrorTypeList, IntoDecision, error_type, error_types};

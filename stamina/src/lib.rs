@@ -517,6 +517,12 @@ pub use stamina_core::TokioSleeper;
 #[cfg(feature = "http")]
 #[doc(inline)]
 pub use stamina_core::http;
+#[cfg(feature = "reqwest-middleware")]
+#[doc(inline)]
+pub use stamina_core::reqwest_middleware;
+#[cfg(feature = "tower")]
+#[doc(inline)]
+pub use stamina_core::tower;
 #[doc(inline)]
 pub use stamina_core::{
     AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, BoundRetryingCaller, Decision, DefaultSleeper,

@@ -37,8 +37,8 @@ use crate::policy::policy_setters;
 /// ```
 #[derive(Clone, Copy, Default, PartialEq)]
 pub struct RetryingCaller {
-    policy: RetryPolicy,
-    name: CallableName,
+    pub(super) policy: RetryPolicy,
+    pub(super) name: CallableName,
 }
 
 impl RetryingCaller {
@@ -197,9 +197,9 @@ impl<P> Debug for BoundRetryingCaller<P> {
 /// [`sleeper`](Self::sleeper).
 #[derive(Clone, Copy, Default, PartialEq)]
 pub struct AsyncRetryingCaller<S = DefaultSleeper> {
-    policy: RetryPolicy,
-    name: CallableName,
-    sleeper: S,
+    pub(super) policy: RetryPolicy,
+    pub(super) name: CallableName,
+    pub(super) sleeper: S,
 }
 
 impl AsyncRetryingCaller {

@@ -4,6 +4,8 @@
 mod attempt;
 mod callers;
 mod context;
+// Result predicates: more methods on the callers and contexts.
+pub(crate) mod results;
 
 pub use attempt::Attempt;
 pub use callers::{AsyncRetryingCaller, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryingCaller};

@@ -342,6 +342,7 @@ impl RetryState {
                 self.waited(),
                 error,
                 view.view(error),
+                view.error_type(error),
             )
         };
         Some(self.advance(wait, guards))
@@ -372,6 +373,7 @@ impl RetryState {
             self.waited(),
             error,
             view.view(error),
+            view.error_type(error),
         );
         None
     }
