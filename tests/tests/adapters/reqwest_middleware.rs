@@ -70,7 +70,7 @@ async fn a_post_is_retried_only_when_opted_in_with_its_body_each_time() {
 
     let once = client(middleware()).post(server.url("/upload")).body(body.clone()).send().await.unwrap();
     assert_eq!(once.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(server.bodies("upload"), [body.clone()], "a POST is not retried by default");
+    assert_eq!(server.bodies("upload"), std::slice::from_ref(&body), "a POST is not retried by default");
 
     let server = Server::start().await;
     let retried = client(middleware().all_methods())
