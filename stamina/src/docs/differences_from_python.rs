@@ -27,3 +27,7 @@
 //! | no bound on the retries of all calls together | retry budgets in [`budget`](crate::budget): a token quota (the AWS SDKs') or a ratio of the calls (Finagle's) | one failing dependency should not get a storm of retries |
 //! | structlog if installed, else `logging` | `tracing` if the feature is on (a default), else `log` | what Rust services collect |
 //! | generator functions are retried | not supported | Rust has no generators on stable |
+//! | only exceptions are retried: an HTTP 503 must be raised first (`raise_for_status`) | a result predicate (`call_on_result`) also retries an `Ok` value, and returns the last one unchanged when it gives up; hooks see it with an empty `error_type` and a `caused_by` that names it (`HTTP 503 Service Unavailable`), never its `Debug` form | Rust HTTP clients return `Ok(response)` for a 503 |
+//! | no middleware integrations | a tower layer and a reqwest-middleware middleware (features `tower`, `reqwest-middleware`; see the page `docs::adapters`) | Rust services retry in their middleware stacks |
+//! | a wait a predicate returns is not capped (PR #125) | the same for `RetryOnStatus::new()`; the adapters cap `Retry-After` at 60 s by default | one hostile header should not stall a client for days |
+//! | an HTTP request is retried whatever its method | the adapters retry idempotent methods only, others by opt-in; a body that cannot be copied is sent once and reported (`request_not_cloneable`) | a POST sent twice may charge twice; a resent stream would go out empty |
