@@ -45,13 +45,16 @@ pub(crate) enum OnArg {
     /// `types(A, B)`: error types to look for along a type-erased error's
     /// source chain, with the span of `on`.
     Types(Punctuated<Type, Token![,]>, Span),
+    /// `on_result = ...`: a predicate over the whole `&Result<T, E>`, so that
+    /// an `Ok` value can be retried too.
+    Result(Box<Expr>),
 }
 
 impl OnArg {
     /// Where the value was written (its first token), to show type errors on.
     pub(crate) fn span(&self) -> Span {
         match self {
-            Self::Untyped(expr) | Self::Typed(expr) => first_span(&**expr),
+            Self::Untyped(expr) | Self::Typed(expr) | Self::Result(expr) => first_span(&**expr),
             Self::Types(_, span) => *span,
         }
     }
@@ -138,7 +141,10 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
         let name = key.unraw().to_string();
         let allows_clone = for_macro == Macro::Attribute;
         let allows_name = for_macro == Macro::Block;
+        // `on_result` is not in the lists of known keys that errors show: it
+        // is the rarer form of `on`, which they name.
         if !(POLICY_KEYS.contains(&name.as_str())
+            || name == "on_result"
             || (allows_clone && name == "clone")
             || (allows_name && name == "name"))
         {
@@ -186,8 +192,16 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
                 continue;
             }
         };
+        if (name == "on" || name == "on_result") && on.is_some() {
+            errors.at(
+                key.span(),
+                "give `on` or `on_result`, not both: `on` decides on errors, `on_result` on the whole result",
+            );
+            continue;
+        }
         match name.as_str() {
             "on" => on = Some(on_arg(expr)),
+            "on_result" => on = Some(OnArg::Result(Box::new(expr))),
             "attempts" => policy.attempts = errors.handle(attempts(expr)),
             "timeout" => policy.timeout = errors.handle(timeout(expr)),
             "wait_initial" => policy.wait_initial = errors.handle(wait(expr, "wait_initial")),
@@ -202,7 +216,7 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
     }
     let Some(on) = on else {
         // An `on` that was given but is wrong has its own error already.
-        if !seen.iter().any(|name| name == "on") {
+        if !seen.iter().any(|name| name == "on" || name == "on_result") {
             missing_on(raw.extent, errors);
         }
         return (runtime, None);

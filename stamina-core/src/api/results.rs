@@ -94,7 +94,14 @@ impl<T, V: Copy> Copy for Shown<T, V> {}
 impl<T> Shown<T, NoErrorView> {
     /// What the callers and `retry_context` know: nothing of `T` or `E`.
     pub(crate) fn generic() -> Self {
-        Self { describe_ok: ok_type_name::<T>, view: CarriedView(NoErrorView) }
+        Self::with_view(NoErrorView)
+    }
+}
+
+impl<T, V> Shown<T, V> {
+    /// `T` by its type name, errors through `view` (the macros' choice).
+    pub(crate) fn with_view(view: V) -> Self {
+        Self { describe_ok: ok_type_name::<T>, view: CarriedView(view) }
     }
 }
 

@@ -10,6 +10,7 @@
 mod support;
 
 mod reqwest_middleware;
+mod result_macros;
 mod result_predicate;
 mod server;
 mod tower;
