@@ -212,6 +212,15 @@ impl<E: ?Sized> ErrorViewProbe<E> {
     }
 }
 
+impl<T, E> ErrorViewProbe<Result<T, E>> {
+    /// The probe for the whole type of `outcome`, which a result predicate
+    /// (`on_result = ...`) of a block is checked to take.
+    #[inline]
+    pub const fn of_whole(_outcome: &Result<T, E>) -> Self {
+        Self(core::marker::PhantomData)
+    }
+}
+
 impl<E> ErrorViewProbe<E> {
     /// The probe for the error type that the predicate `on` takes: known as
     /// soon as `on` is a fn, even where the retried fn's return type is wrong,

@@ -171,10 +171,23 @@ impl Predicate<'_> {
                     spanned_as(quote!(>::new()), last),
                 );
                 let ty = &result.ty;
-                let callee = located_at(quote!(#private::result_predicate_for::<#ty, _, _>), on_span);
-                let call = call_at(&callee, quote!(#value), on_span);
+                let set_up = if matches!(value, syn::Expr::Closure(_)) {
+                    // A closure gets its argument type from where it is passed.
+                    let callee = located_at(quote!(#private::result_predicate_for::<#ty, _, _>), on_span);
+                    let call = call_at(&callee, quote!(#value), on_span);
+                    quote!(let #on_var = #call;)
+                } else {
+                    // Anything else is checked to take the whole result, with
+                    // one error that says so.
+                    let raw = local("stamina_on_value");
+                    let ok_type = result_item(self.runtime, result, "Ok", None);
+                    let whole =
+                        quote!(&#private::ErrorViewProbe::<#private::Result<#ok_type, #error_type>>::new());
+                    let checked = checked_as(private, &quote!(#raw), &whole, on_span, &ON_RESULT_TEXTS);
+                    quote!(let #raw = #value; let #on_var = #checked;)
+                };
                 PredicateCode {
-                    before_loop: quote!(let #error_var = #probe #error_type #probe_end; let #on_var = #call;),
+                    before_loop: quote!(let #error_var = #probe #error_type #probe_end; #set_up),
                     before_settle: TokenStream::new(),
                     on: quote!(&#on_var),
                     view: view_of(&quote!(#error_var)),
@@ -200,10 +213,11 @@ impl Predicate<'_> {
                     }
                 } else {
                     let raw = local("stamina_on_value");
-                    let call = call_at(&callee, quote!(&#outcome, &#raw), on_span);
+                    let whole = quote!(&#private::ErrorViewProbe::of_whole(&#outcome));
+                    let checked = checked_as(private, &quote!(&#raw), &whole, on_span, &ON_RESULT_TEXTS);
                     PredicateCode {
                         before_loop: quote!(let #raw = #value;),
-                        before_settle: quote!(let #on_var = #call;),
+                        before_settle: quote!(let #on_var = #checked;),
                         on: quote!(&#on_var),
                         view: view_of(&probe),
                         on_result: true,
@@ -230,10 +244,47 @@ fn checked(
     error: &TokenStream,
     on_span: Span,
 ) -> TokenStream {
+    checked_as(private, predicate, error, on_span, &ON_TEXTS)
+}
+
+/// What [`checked_as`] says about a predicate of the wrong type.
+struct CheckTexts {
+    not_a_predicate: &'static str,
+    message: &'static str,
+    label: &'static str,
+    note: &'static str,
+}
+
+/// `on = ...`'s: the predicate takes the error.
+const ON_TEXTS: CheckTexts = CheckTexts {
+    not_a_predicate: "the `on` predicate must be a fn or closure taking the error by reference",
+    message: "the `on` predicate must take `&{E}`, but it is a `{Self}`",
+    label: "expected a predicate taking `&{E}`",
+    note: "a predicate looks at the error without taking it: `fn is_retriable(error: &{E}) -> bool`",
+};
+
+/// `on_result = ...`'s: the predicate takes the whole result.
+const ON_RESULT_TEXTS: CheckTexts = CheckTexts {
+    not_a_predicate: "the `on_result` predicate must be a fn or closure taking the whole result by reference",
+    message: "the `on_result` predicate must take `&{E}`, the whole result, but it is a `{Self}`",
+    label: "expected a predicate taking `&{E}`",
+    note: "a result predicate looks at the result without taking it: `fn is_retriable(result: &{E}) -> bool`; \
+           to decide on errors only, write `on = ...`",
+};
+
+/// [`checked`], with `texts` in its errors.
+fn checked_as(
+    private: &TokenStream,
+    predicate: &TokenStream,
+    error: &TokenStream,
+    on_span: Span,
+    texts: &CheckTexts,
+) -> TokenStream {
+    let CheckTexts { not_a_predicate, message, label, note } = texts;
     let check = quote! {
         {
             #[diagnostic::on_unimplemented(
-                message = "the `on` predicate must be a fn or closure taking the error by reference",
+                message = #not_a_predicate,
                 label = "not a predicate"
             )]
             trait Signature<M> {}
@@ -251,9 +302,9 @@ fn checked(
                 }
             }
             #[diagnostic::on_unimplemented(
-                message = "the `on` predicate must take `&{E}`, but it is a `{Self}`",
-                label = "expected a predicate taking `&{E}`",
-                note = "a predicate looks at the error without taking it: `fn is_retriable(error: &{E}) -> bool`"
+                message = #message,
+                label = #label,
+                note = #note
             )]
             trait Predicate<E>: Sized {
                 type Checked<P>;

@@ -20,6 +20,24 @@
 //! `caused_by` that names it without its `Debug` form: `Ok(<type name>)`
 //! from the callers, `HTTP 503 Service Unavailable` from the adapters.
 //!
+//! The macros take the same predicate as `on_result = ...`, in place of
+//! `on`:
+//!
+//! ```
+//! #[stamina::retry(on_result = |result| matches!(result, Ok(503)), attempts = 3, wait_max = 0)]
+//! fn status() -> Result<u16, std::io::Error> {
+//!     Ok(503) // an HTTP client's status, say
+//! }
+//!
+//! assert_eq!(status().unwrap(), 503); // given up after 3 attempts: the last result
+//!
+//! let mut statuses = [503, 200].into_iter();
+//! let status = stamina::retry_block!(on_result = |result| matches!(result, Ok(503)), wait_max = 0, |_attempt| {
+//!     Ok::<_, std::io::Error>(statuses.next().unwrap())
+//! });
+//! assert_eq!(status.unwrap(), 200);
+//! ```
+//!
 //! For responses, the ready predicate is
 //! [`RetryOnStatus::on_response`](crate::http::RetryOnStatus::on_response) (5xx
 //! and 429 retried, after `Retry-After` capped by
@@ -166,5 +184,3 @@
 //! - Each attempt copies the request before it is sent, so that the copy is
 //!   there when a retry needs it: one copy per call even when the first
 //!   attempt succeeds, as tower's own retry does.
-//! - `#[stamina::retry]` and `retry_block!` have no result predicate (`on =`
-//!   sees errors only).

@@ -1,4 +1,5 @@
-// A result predicate must take the whole `&Result<T, E>`.
+// A result predicate must take the whole `&Result<T, E>`: one error each, on
+// the predicate, naming the type it must take.
 #[derive(Debug)]
 struct ApiError;
 
@@ -13,4 +14,5 @@ fn fetch() -> Result<u16, ApiError> {
 
 fn main() {
     let _ = fetch();
+    let _ = stamina::retry_block!(on_result = on_error, |_attempt| Ok::<u16, ApiError>(200));
 }
