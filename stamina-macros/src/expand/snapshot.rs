@@ -48,12 +48,27 @@ fn block() -> TokenStream {
     quote!(fn fetch_logged() -> Result<u32, ApiError> { #block })
 }
 
+/// The expansion of a sync fn with a result predicate (`on_result`).
+fn on_result_fn() -> TokenStream {
+    super::retry_attr(
+        quote!(on_result = |result| matches!(result, Ok(503)), attempts = 3),
+        &quote! {
+            fn status() -> Result<u16, ApiError> {
+                get_status()
+            }
+        },
+    )
+}
+
 #[test]
 fn expansions_match_the_snapshots() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let bless = std::env::var_os("STAMINA_BLESS").is_some();
     let mut stale = Vec::new();
-    for (name, tokens) in [("sync_fn", sync_fn()), ("async_method", async_method()), ("block", block())] {
+    for (name, tokens) in [("sync_fn", sync_fn()), ("async_method", async_method()), ("block", block())]
+        .into_iter()
+        .chain([("on_result_fn", on_result_fn())])
+    {
         let file: syn::File =
             syn::parse2(tokens).unwrap_or_else(|error| panic!("{name} does not parse: {error}"));
         let expanded = prettyplease::unparse(&file);

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
-use stamina::instrumentation::{GiveUpDetails, GiveUpReason, give_up_hook};
+use stamina::instrumentation::{GiveUpDetails, GiveUpReason, RetryDetails, give_up_hook, retry_hook};
 use stamina::reqwest_middleware::RetryMiddleware;
 use stamina::testing::{self, Recorder, TestMode};
 
@@ -61,6 +61,32 @@ async fn a_refused_connection_is_retried() {
     assert!(stamina::reqwest_middleware::is_transient(&error), "{error}");
     assert_eq!(recorder.retries(), 2);
     assert_eq!(recorder.give_ups(), [GiveUpReason::AttemptsExhausted]);
+}
+
+#[tokio::test]
+async fn hooks_see_transport_errors_by_their_display_and_responses_by_their_status() {
+    let server = Server::start().await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    // Loops of other tests run meanwhile: only this test's name is recorded.
+    let _isolated = support::isolated_with((retry_hook(move |details: &RetryDetails<'_>| {
+        if details.name == "reqwest_shown" {
+            let summary = details.error_summary().to_string();
+            sink.lock().unwrap().push((summary, details.error_type, details.error.is_some()));
+        }
+    }),));
+    let client = client(middleware().name("reqwest_shown"));
+    assert_eq!(client.get(server.reset_url()).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(client.get(server.url("/throttled")).send().await.unwrap().status(), StatusCode::OK);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    let (reset, error_type, is_error) = &seen[0];
+    assert!(
+        reset.starts_with("error sending request for url"),
+        "the Display chain, not a Debug form: {reset}"
+    );
+    assert_eq!((*error_type, *is_error), ("reqwest_middleware::error::Error", true));
+    assert_eq!(seen[1], ("HTTP 429 Too Many Requests".to_owned(), "", false));
 }
 
 #[tokio::test]
