@@ -159,7 +159,7 @@ where
     D: IntoDecision,
     W: ErrorView<E> + Copy,
 {
-    let decision = on_result(&outcome);
+    let decision = crate::api::results::decide(state, on_result, &outcome);
     match crate::api::results::Shown::with_view(view).settle(state, site, outcome, decision, now) {
         Settled::Done(result) => Settled::Done(crate::api::results::unwrap(result)),
         Settled::Wait(pause) => Settled::Wait(pause),

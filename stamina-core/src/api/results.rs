@@ -131,6 +131,17 @@ impl<T, V: Copy> Shown<T, V> {
     }
 }
 
+/// What `on_result` says about `result`; not asked when retrying is off, as
+/// no predicate is.
+#[inline]
+pub(crate) fn decide<T, E, P, D>(state: &RetryState, on_result: &P, result: &Result<T, E>) -> Decision
+where
+    P: Fn(&Result<T, E>) -> D,
+    D: IntoDecision,
+{
+    if state.retrying() { on_result(result).into_decision() } else { Decision::NoRetry }
+}
+
 /// The last result, unwrapped.
 #[inline]
 pub(crate) fn unwrap<T, E>(outcome: Result<T, Carried<T, E>>) -> Result<T, E> {
@@ -158,7 +169,7 @@ where
     let mut state = RetryState::new(site.policy, coarse_stamp);
     loop {
         let result = block(state.attempt(site.policy));
-        let decision = on_result(&result);
+        let decision = decide(&state, on_result, &result);
         match shown.settle(&mut state, site, result, decision, coarse_stamp) {
             Settled::Done(outcome) => return unwrap(outcome),
             Settled::Wait(pause) => pause.sleep_sync(),
@@ -194,7 +205,7 @@ where
                 let attempt = core::pin::pin!(block(state.attempt(site.policy)));
                 attempt.await
             };
-            let decision = on_result(&result);
+            let decision = decide(&state, &on_result, &result);
             let pause = match shown.settle(&mut state, site, result, decision, || sleeper.stamp()) {
                 Settled::Done(outcome) => return unwrap(outcome),
                 Settled::Wait(pause) => pause,

@@ -58,6 +58,8 @@ where
     R: Replay<Req, T, E>,
 {
     let mut state = RetryState::new(site.policy, || sleeper.stamp());
+    // Retrying off: one attempt, nothing copied, no predicate asked.
+    let may_retry = may_retry && state.retrying();
     loop {
         let next = if may_retry { adapter.clone_request(&request) } else { None };
         let result = adapter.send(request).await;

@@ -178,3 +178,13 @@ async fn testing_mode_runs_without_waits() {
     assert!(started.elapsed() < Duration::from_millis(800), "{:?}", started.elapsed());
     assert_eq!((server.count("throttled"), server.count("flaky")), (2, 3));
 }
+
+#[tokio::test]
+async fn with_retrying_off_each_request_is_sent_once() {
+    let server = Server::start().await;
+    let client = client(middleware());
+    let response =
+        testing::future_scope(testing::Mode::Inactive, client.get(server.url("/flaky")).send()).await;
+    assert_eq!(response.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(server.count("flaky"), 1);
+}

@@ -79,3 +79,16 @@ async fn async_retry_block_retries_on_results() {
     .await;
     assert_eq!(status, Ok(429));
 }
+
+#[test]
+fn with_retrying_off_the_attribute_runs_once_without_asking() {
+    use std::cell::Cell;
+    thread_local!(static ASKED: Cell<u32> = const { Cell::new(0) });
+    #[stamina::retry(on_result = |result| { ASKED.with(|asked| asked.set(asked.get() + 1)); matches!(result, Ok(503)) }, wait_max = "0s")]
+    fn always_503() -> Result<u16, std::io::Error> {
+        Ok(503)
+    }
+    let _off = stamina::testing::thread_scope(stamina::testing::Mode::Inactive);
+    assert_eq!(always_503().unwrap(), 503);
+    assert_eq!(ASKED.with(Cell::get), 0);
+}

@@ -234,3 +234,21 @@ async fn the_response_predicate_retries_5xx_and_429_only() {
     assert!(error.is_err());
     assert_eq!(calls, 1);
 }
+
+#[test]
+fn with_retrying_off_one_attempt_runs_and_the_predicate_is_not_asked() {
+    let _off = stamina::testing::thread_scope(stamina::testing::Mode::Inactive);
+    let asked = std::cell::Cell::new(0);
+    let mut calls = 0;
+    let status = caller().call_on_result(
+        |result: &Result<u16, ()>| {
+            asked.set(asked.get() + 1);
+            matches!(result, Ok(503))
+        },
+        || {
+            calls += 1;
+            Ok(503)
+        },
+    );
+    assert_eq!((status, calls, asked.get()), (Ok(503), 1, 0));
+}
