@@ -133,8 +133,8 @@ impl Debug for RetryingCaller {
 /// ```
 #[derive(Clone, Copy)]
 pub struct BoundRetryingCaller<P> {
-    caller: RetryingCaller,
-    on: P,
+    pub(super) caller: RetryingCaller,
+    pub(super) on: P,
 }
 
 impl<P> BoundRetryingCaller<P> {
@@ -331,8 +331,8 @@ impl<S> Debug for AsyncRetryingCaller<S> {
 /// ```
 #[derive(Clone, Copy)]
 pub struct BoundAsyncRetryingCaller<P, S = DefaultSleeper> {
-    caller: AsyncRetryingCaller<S>,
-    on: P,
+    pub(super) caller: AsyncRetryingCaller<S>,
+    pub(super) on: P,
 }
 
 impl<P, S> BoundAsyncRetryingCaller<P, S> {

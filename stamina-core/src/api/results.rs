@@ -20,7 +20,9 @@ use core::fmt::{self, Debug};
 use core::future::Future;
 use std::error::Error;
 
-use super::{AsyncRetryingCaller, RetryContext, RetryingCaller};
+use super::{
+    AsyncRetryingCaller, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryContext, RetryingCaller,
+};
 use crate::Attempt;
 use crate::engine::{RetryState, Settled, Site, Sleeper, Stamp, coarse_stamp};
 use crate::instrumentation::{ErrorView, NoErrorView};
@@ -364,5 +366,59 @@ impl<P, S> RetryContext<P, S> {
             &self.sleeper,
             block,
         )
+    }
+}
+
+impl<P> BoundRetryingCaller<P> {
+    /// Calls `op` with the bound predicate, a result predicate here, like
+    /// [`RetryingCaller::call_on_result`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let on_503 = stamina::RetryingCaller::new()
+    ///     .attempts(2)
+    ///     .wait_max(Duration::ZERO)
+    ///     .on(|result: &Result<u16, ()>| matches!(result, Ok(503)));
+    /// assert_eq!(on_503.call_on_result(|| Ok(503)), Ok(503)); // given up: the last result
+    /// ```
+    #[inline]
+    pub fn call_on_result<T, E, D, F>(&self, op: F) -> Result<T, E>
+    where
+        E: Debug,
+        P: Fn(&Result<T, E>) -> D,
+        D: IntoDecision,
+        F: FnMut() -> Result<T, E>,
+    {
+        self.caller.call_on_result(&self.on, op)
+    }
+}
+
+impl<P, S> BoundAsyncRetryingCaller<P, S> {
+    /// Calls `op` with the bound predicate, a result predicate here, like
+    /// [`AsyncRetryingCaller::call_on_result`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::time::Duration;
+    ///
+    /// let on_503 = stamina::AsyncRetryingCaller::new()
+    ///     .attempts(2)
+    ///     .wait_max(Duration::ZERO)
+    ///     .on(|result: &Result<u16, ()>| matches!(result, Ok(503)));
+    /// assert_eq!(on_503.call_on_result(|| async { Ok(200) }).await, Ok(200));
+    /// # }
+    /// ```
+    #[inline]
+    pub fn call_on_result<T, E, D, F, Fut>(&self, op: F) -> impl Future<Output = Result<T, E>>
+    where
+        E: Debug,
+        P: Fn(&Result<T, E>) -> D,
+        D: IntoDecision,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        S: Sleeper,
+    {
+        self.caller.call_on_result(&self.on, op)
     }
 }

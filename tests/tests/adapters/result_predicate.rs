@@ -252,3 +252,20 @@ fn with_retrying_off_one_attempt_runs_and_the_predicate_is_not_asked() {
     );
     assert_eq!((status, calls, asked.get()), (Ok(503), 1, 0));
 }
+
+#[tokio::test(start_paused = true)]
+async fn bound_callers_take_result_predicates() {
+    let mut statuses = [503, 200].into_iter();
+    let on_503 = caller().on(is_503);
+    assert_eq!(on_503.call_on_result(|| Ok(statuses.next().unwrap())).unwrap(), 200);
+
+    let mut calls = 0;
+    let on_503 = AsyncRetryingCaller::new().attempts(3).wait_max(Duration::ZERO).on(is_503);
+    let status = on_503
+        .call_on_result(|| {
+            calls += 1;
+            async { Ok(503) }
+        })
+        .await;
+    assert_eq!((status.unwrap(), calls), (503, 3));
+}
