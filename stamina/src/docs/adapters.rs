@@ -10,11 +10,12 @@
 //! ## Retrying on a result
 //!
 //! `call_on_result` on [`RetryingCaller`](crate::RetryingCaller),
-//! [`AsyncRetryingCaller`](crate::AsyncRetryingCaller) and
-//! [`RetryContext`](crate::RetryContext) (`call_on_result`,
+//! [`AsyncRetryingCaller`](crate::AsyncRetryingCaller), their bound forms,
+//! and [`RetryContext`](crate::RetryContext) (`call_on_result`,
 //! `call_async_on_result`) take a predicate over `&Result<T, E>` instead of
-//! `&E`. A retried `Ok` counts like an error: attempts, timeout, budget,
-//! testing mode. When the loop gives up, the last result is returned
+//! `&E`; the macros take one as `on_result = ...`. A retried `Ok` counts like
+//! an error: attempts, timeout, budget, testing mode. When the loop gives up,
+//! the last result is returned
 //! unchanged: an `Ok(503)` stays an `Ok(503)`, it is not turned into an
 //! error. Hooks see a retried `Ok` with an empty `error_type` and a
 //! `caused_by` that names it without its `Debug` form: `Ok(<type name>)`
