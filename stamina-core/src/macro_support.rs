@@ -117,6 +117,57 @@ where
     on
 }
 
+// --- Result predicates (`on_result = ...`) ----------------------------------
+
+/// Gives `on_result` the signature `Fn(&Result<T, E>) -> D` from the fn's
+/// return type `R`, so a closure infers its argument type.
+#[inline]
+pub fn result_predicate_for<R, P, D>(on_result: P) -> P
+where
+    R: RetryResult,
+    R::Err: Debug,
+    P: Fn(&Result<R::Ok, R::Err>) -> D,
+    D: IntoDecision,
+{
+    on_result
+}
+
+/// Gives `on_result` its signature from an attempt's outcome, for blocks.
+#[inline]
+pub fn result_predicate_for_outcome<T, E, P, D>(_outcome: &Result<T, E>, on_result: P) -> P
+where
+    E: Debug,
+    P: Fn(&Result<T, E>) -> D,
+    D: IntoDecision,
+{
+    on_result
+}
+
+/// [`RetryState::settle`] for a loop with a result predicate: the whole
+/// `outcome` is decided on, a retried `Ok` is carried to the core as its
+/// error, and the last result comes back unchanged (see `api::results`).
+#[inline]
+pub fn settle_on_result<T, E, P, D, W>(
+    state: &mut RetryState,
+    site: Site<'_>,
+    outcome: Result<T, E>,
+    on_result: &P,
+    now: impl FnOnce() -> Stamp,
+    view: W,
+) -> Settled<T, E>
+where
+    E: Debug,
+    P: Fn(&Result<T, E>) -> D,
+    D: IntoDecision,
+    W: ErrorView<E> + Copy,
+{
+    let decision = crate::api::results::decide(state, on_result, &outcome);
+    match crate::api::results::Shown::with_view(view).settle(state, site, outcome, decision, now) {
+        Settled::Done(result) => Settled::Done(crate::api::results::unwrap(result)),
+        Settled::Wait(pause) => Settled::Wait(pause),
+    }
+}
+
 // --- Errors shown to hooks as `&dyn Error` (instrumentation) ---------------
 
 pub use crate::instrumentation::{ErrorView, NoErrorView};
@@ -160,6 +211,15 @@ impl<E: ?Sized> ErrorViewProbe<E> {
         E: Sized,
     {
         Self::new()
+    }
+}
+
+impl<T, E> ErrorViewProbe<Result<T, E>> {
+    /// The probe for the whole type of `outcome`, which a result predicate
+    /// (`on_result = ...`) of a block is checked to take.
+    #[inline]
+    pub const fn of_whole(_outcome: &Result<T, E>) -> Self {
+        Self(core::marker::PhantomData)
     }
 }
 

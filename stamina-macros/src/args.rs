@@ -45,13 +45,16 @@ pub(crate) enum OnArg {
     /// `types(A, B)`: error types to look for along a type-erased error's
     /// source chain, with the span of `on`.
     Types(Punctuated<Type, Token![,]>, Span),
+    /// `on_result = ...`: a predicate over the whole `&Result<T, E>`, so that
+    /// an `Ok` value can be retried too.
+    Result(Box<Expr>),
 }
 
 impl OnArg {
     /// Where the value was written (its first token), to show type errors on.
     pub(crate) fn span(&self) -> Span {
         match self {
-            Self::Untyped(expr) | Self::Typed(expr) => first_span(&**expr),
+            Self::Untyped(expr) | Self::Typed(expr) | Self::Result(expr) => first_span(&**expr),
             Self::Types(_, span) => *span,
         }
     }
@@ -128,6 +131,26 @@ impl Default for Runtime {
     }
 }
 
+/// Whether `name` is a parameter of `for_macro`. `on_result` is not in the
+/// lists of known keys that errors show: it is the rarer form of `on`, which
+/// they name.
+fn is_known(name: &str, for_macro: Macro) -> bool {
+    POLICY_KEYS.contains(&name)
+        || name == "on_result"
+        || (for_macro == Macro::Attribute && (name == "clone" || name == "stream"))
+        || (for_macro == Macro::Block && name == "name")
+}
+
+/// The parameters an unknown one's error lists for `for_macro`.
+fn known_keys(for_macro: Macro) -> Vec<&'static str> {
+    let mut known: Vec<&str> = POLICY_KEYS.to_vec();
+    match for_macro {
+        Macro::Attribute => known.extend(["clone", "stream"]),
+        Macro::Block => known.push("name"),
+    }
+    known
+}
+
 /// Checks every entry, recording all problems in `errors`. Returns the runtime
 /// path even when something else is wrong (a block's fallback needs it), and
 /// the parameters when everything is right.
@@ -150,21 +173,8 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
     let mut seen: Vec<String> = Vec::new();
     for Entry { key, value } in raw.entries {
         let name = key.unraw().to_string();
-        let allows_clone = for_macro == Macro::Attribute;
-        let allows_name = for_macro == Macro::Block;
-        if !(POLICY_KEYS.contains(&name.as_str())
-            || (allows_clone && (name == "clone" || name == "stream"))
-            || (allows_name && name == "name"))
-        {
-            let mut known: Vec<&str> = POLICY_KEYS.to_vec();
-            if allows_clone {
-                known.push("clone");
-                known.push("stream");
-            }
-            if allows_name {
-                known.push("name");
-            }
-            errors.push(Error::custom(unknown_parameter(&name, &known)).with_span(&key));
+        if !is_known(&name, for_macro) {
+            errors.push(Error::custom(unknown_parameter(&name, &known_keys(for_macro))).with_span(&key));
             continue;
         }
         if seen.contains(&name) {
@@ -201,8 +211,16 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
                 continue;
             }
         };
+        if (name == "on" || name == "on_result") && on.is_some() {
+            errors.at(
+                key.span(),
+                "give `on` or `on_result`, not both: `on` decides on errors, `on_result` on the whole result",
+            );
+            continue;
+        }
         match name.as_str() {
             "on" => on = Some(on_arg(expr)),
+            "on_result" => on = Some(OnArg::Result(Box::new(expr))),
             "attempts" => policy.attempts = errors.handle(attempts(expr)),
             "timeout" => policy.timeout = errors.handle(timeout(expr)),
             "wait_initial" => policy.wait_initial = errors.handle(wait(expr, "wait_initial")),
@@ -218,7 +236,7 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
     }
     let Some(on) = on else {
         // An `on` that was given but is wrong has its own error already.
-        if !seen.iter().any(|name| name == "on") {
+        if !seen.iter().any(|name| name == "on" || name == "on_result") {
             missing_on(raw.extent, errors);
         }
         return (runtime, None);

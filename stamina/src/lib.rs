@@ -230,6 +230,7 @@
 //! | parameter | default | the macros accept | meaning |
 //! |---|---|---|---|
 //! | `on` | **required** | a fn path, a closure, any predicate expression, or `types(A, B, ...)` | which errors to retry: see [Choosing `on`](#choosing-on) |
+//! | `on_result` | instead of `on` | a fn path or closure over `&Result<T, E>` | retry on the whole result, an `Ok` value too (an HTTP client's `Ok(503)`); the last result is returned unchanged. The builders' form is `call_on_result` |
 //! | `attempts` | `10` | a whole number ≥ 1, `None`, or a `u32` (or `Option<u32>`) expression | total attempts, **including the first**; `None` for no limit |
 //! | `timeout` | 45 s | a duration (not zero), `None`, or an `Option<Duration>` expression | total time, from the start of the first attempt; `None` for no limit |
 //! | `wait_initial` | 100 ms | a duration | the backoff after the first failure, before jitter. **The default 1 s jitter swamps a small value**: `wait_initial = "50ms"` alone waits 0.05 to 1.05 s. Add `wait_jitter = "10ms"` (or `0`) |
@@ -461,6 +462,12 @@
 //! called from a predicate over your client's own error type; the [`http`]
 //! module shows one for reqwest.
 //!
+//! A client that returns a 503 as `Ok(response)` is retried with a result
+//! predicate (`on_result = ...`, `call_on_result`), which sees the whole
+//! result and returns the last one unchanged. Inside middleware stacks, the
+//! tower layer and the reqwest-middleware middleware (features `tower` and
+//! `reqwest-middleware`) do the same: see the page `docs::adapters`.
+//!
 //! # Retry budgets
 //!
 //! Each loop's limits bound what one call does, not what all the calls of a
@@ -494,6 +501,8 @@
 //! | `metrics` | | counters through the `metrics` facade (a default hook) |
 //! | `anyhow` | | `types(..)` and [`error_types`] look inside `anyhow::Error` |
 //! | `http` | | [`http`]: `Retry-After` parsing and the 5xx/429 predicate |
+//! | `tower` | | `stamina::tower`: a tower layer retrying any service on errors and responses (implies `http`) |
+//! | `reqwest-middleware` | | `stamina::reqwest_middleware`: a middleware for reqwest-middleware 0.5 on reqwest 0.13 (implies `http`, `tokio`) |
 //! | `test-util` | | async timeouts on tokio's clock, so paused time drives them (for dev-dependencies) |
 //!
 //! Performance is measured in `stamina/benches`; see its
@@ -518,6 +527,12 @@ pub use stamina_core::TokioSleeper;
 #[cfg(feature = "http")]
 #[doc(inline)]
 pub use stamina_core::http;
+#[cfg(feature = "reqwest-middleware")]
+#[doc(inline)]
+pub use stamina_core::reqwest_middleware;
+#[cfg(feature = "tower")]
+#[doc(inline)]
+pub use stamina_core::tower;
 #[doc(inline)]
 pub use stamina_core::{
     AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, BoundRetryingCaller, Decision, DefaultSleeper,

@@ -37,8 +37,8 @@ use crate::policy::policy_setters;
 /// ```
 #[derive(Clone, Copy, Default, PartialEq)]
 pub struct RetryingCaller {
-    policy: RetryPolicy,
-    name: CallableName,
+    pub(super) policy: RetryPolicy,
+    pub(super) name: CallableName,
 }
 
 impl RetryingCaller {
@@ -133,8 +133,8 @@ impl Debug for RetryingCaller {
 /// ```
 #[derive(Clone, Copy)]
 pub struct BoundRetryingCaller<P> {
-    caller: RetryingCaller,
-    on: P,
+    pub(super) caller: RetryingCaller,
+    pub(super) on: P,
 }
 
 impl<P> BoundRetryingCaller<P> {
@@ -197,9 +197,9 @@ impl<P> Debug for BoundRetryingCaller<P> {
 /// [`sleeper`](Self::sleeper).
 #[derive(Clone, Copy, Default, PartialEq)]
 pub struct AsyncRetryingCaller<S = DefaultSleeper> {
-    policy: RetryPolicy,
-    name: CallableName,
-    sleeper: S,
+    pub(super) policy: RetryPolicy,
+    pub(super) name: CallableName,
+    pub(super) sleeper: S,
 }
 
 impl AsyncRetryingCaller {
@@ -331,8 +331,8 @@ impl<S> Debug for AsyncRetryingCaller<S> {
 /// ```
 #[derive(Clone, Copy)]
 pub struct BoundAsyncRetryingCaller<P, S = DefaultSleeper> {
-    caller: AsyncRetryingCaller<S>,
-    on: P,
+    pub(super) caller: AsyncRetryingCaller<S>,
+    pub(super) on: P,
 }
 
 impl<P, S> BoundAsyncRetryingCaller<P, S> {

@@ -70,10 +70,10 @@ pub fn retry_context<P>(on: P) -> RetryContext<P> {
 /// ```
 #[derive(Clone, Copy)]
 pub struct RetryContext<P, S = DefaultSleeper> {
-    policy: RetryPolicy,
-    name: CallableName,
-    on: P,
-    sleeper: S,
+    pub(super) policy: RetryPolicy,
+    pub(super) name: CallableName,
+    pub(super) on: P,
+    pub(super) sleeper: S,
 }
 
 impl<P, S> RetryContext<P, S> {

@@ -5,6 +5,8 @@ mod attempt;
 mod callers;
 mod context;
 pub(crate) mod stream;
+// Result predicates: more methods on the callers and contexts.
+pub(crate) mod results;
 
 pub use attempt::Attempt;
 pub use callers::{AsyncRetryingCaller, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryingCaller};

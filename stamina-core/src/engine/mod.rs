@@ -163,6 +163,15 @@ impl RetryState {
         Duration::from_nanos(self.waited_nanos & WAITED_MASK)
     }
 
+    /// Whether retrying is on for this loop: `false` when it started with
+    /// retrying off (`set_active(false)`, `Mode::Inactive`), where no
+    /// predicate is asked. The result-predicate drivers ask it before their
+    /// predicate, which they call themselves.
+    #[inline]
+    pub fn retrying(&self) -> bool {
+        self.start != Start::INACTIVE
+    }
+
     /// The attempt about to run.
     #[inline]
     pub fn attempt(&self, policy: &RetryPolicy) -> Attempt {
@@ -344,6 +353,7 @@ impl RetryState {
                 self.waited(),
                 error,
                 view.view(error),
+                view.error_type(error),
             )
         };
         Some(self.advance(wait, guards))
@@ -374,6 +384,7 @@ impl RetryState {
             self.waited(),
             error,
             view.view(error),
+            view.error_type(error),
         );
         None
     }

@@ -57,7 +57,10 @@ pub struct RetryDetails<'a> {
     /// otherwise.
     pub error: Option<&'a (dyn Error + 'static)>,
     /// The error's type name, as [`core::any::type_name`] spells it
-    /// (`std::io::error::Error`, `my_app::ApiError`).
+    /// (`std::io::error::Error`, `my_app::ApiError`); empty for an `Ok` value
+    /// that a result predicate retried (`call_on_result`, the adapters):
+    /// there is no error, and `caused_by` names the value (`HTTP 503 Service
+    /// Unavailable`).
     pub error_type: &'static str,
 }
 
@@ -149,11 +152,16 @@ pub enum GiveUpReason {
     NotRetryable,
     /// The loop's [retry budget](crate::budget) refused the retry.
     BudgetExhausted,
+    /// The attempt failed with a retryable result, but the request could not
+    /// be copied for another attempt (a streaming body): an adapter (tower,
+    /// reqwest-middleware) sent it once and returns that attempt's result.
+    RequestNotCloneable,
 }
 
 impl GiveUpReason {
     /// The reason in snake case, as the built-in sinks report it:
-    /// `attempts_exhausted`, `timeout`, `not_retryable`, `budget_exhausted`.
+    /// `attempts_exhausted`, `timeout`, `not_retryable`, `budget_exhausted`,
+    /// `request_not_cloneable`.
     /// `Display` writes the same.
     ///
     /// ```
@@ -169,6 +177,7 @@ impl GiveUpReason {
             Self::Timeout => "timeout",
             Self::NotRetryable => "not_retryable",
             Self::BudgetExhausted => "budget_exhausted",
+            Self::RequestNotCloneable => "request_not_cloneable",
         }
     }
 }
@@ -219,7 +228,8 @@ pub struct GiveUpDetails<'a> {
     /// The same error as a `std::error::Error`, when known (as in
     /// [`RetryDetails::error`]).
     pub error: Option<&'a (dyn Error + 'static)>,
-    /// The error's type name.
+    /// The error's type name; empty for an `Ok` value a result predicate
+    /// retried, as in [`RetryDetails::error_type`].
     pub error_type: &'static str,
 }
 

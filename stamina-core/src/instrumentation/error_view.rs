@@ -13,6 +13,14 @@ use std::error::Error;
 pub trait ErrorView<E: ?Sized> {
     /// The error as `&dyn Error`, if this view can show it.
     fn view<'e>(&self, error: &'e E) -> Option<&'e (dyn Error + 'static)>;
+
+    /// The error's type name, as hooks see it in `error_type`: `E`'s, except
+    /// where `E` only carries the retried result (a result predicate's loop:
+    /// the inner error's type, and none for a retried `Ok`).
+    #[inline]
+    fn error_type(&self, _error: &E) -> &'static str {
+        core::any::type_name::<E>()
+    }
 }
 
 /// The view of loops that do not know whether their error is an `Error`.

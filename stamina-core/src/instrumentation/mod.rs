@@ -225,8 +225,8 @@ pub(crate) fn dispatch_retry<E: Debug>(
     waited_so_far: Duration,
     caused_by: &E,
     error: Option<&(dyn Error + 'static)>,
+    error_type: &'static str,
 ) -> HookGuards {
-    let error_type = core::any::type_name::<E>();
     let cause = Cause { caused_by, error, error_type };
     let hooks = hooks_to_call(true);
     let mut hooks = listening(hooks.as_ref(), Event::Retry);
@@ -289,11 +289,11 @@ pub(crate) fn dispatch_give_up<E: Debug>(
     waited: Duration,
     caused_by: &E,
     error: Option<&(dyn Error + 'static)>,
+    error_type: &'static str,
 ) {
     if observers().ignore(Event::GiveUp) {
         return;
     }
-    let error_type = core::any::type_name::<E>();
     dispatch_give_up_slow(name, reason, attempts, waited, Cause { caused_by, error, error_type });
 }
 

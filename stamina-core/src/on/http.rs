@@ -73,7 +73,7 @@ use std::time::SystemTime;
 use http::header::RETRY_AFTER;
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
 
-use super::Decision;
+use super::{Decision, IntoDecision};
 
 /// Parses a `Retry-After` value into the wait it asks for, counted from `now`.
 ///
@@ -334,6 +334,309 @@ impl RetryOnStatus {
     pub fn decide_response<B>(&self, response: &Response<B>) -> Decision {
         self.decide(response.status(), response.headers())
     }
+}
+
+/// What a response predicate reads of a response: its status and headers.
+/// Implemented for `http::Response<B>` and `http::response::Parts` and, with
+/// the `reqwest-middleware` feature, for `reqwest::Response`.
+///
+/// ```
+/// use http::{HeaderMap, Response, StatusCode};
+/// use stamina::http::ResponseParts;
+///
+/// let response = Response::builder().status(StatusCode::BAD_GATEWAY).body(()).unwrap();
+/// assert_eq!(ResponseParts::status(&response), StatusCode::BAD_GATEWAY);
+/// assert!(ResponseParts::headers(&response).is_empty());
+/// ```
+pub trait ResponseParts {
+    /// The response's status.
+    fn status(&self) -> StatusCode;
+    /// The response's headers.
+    fn headers(&self) -> &HeaderMap;
+}
+
+impl<B> ResponseParts for Response<B> {
+    fn status(&self) -> StatusCode {
+        self.status()
+    }
+    fn headers(&self) -> &HeaderMap {
+        self.headers()
+    }
+}
+
+impl ResponseParts for http::response::Parts {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+#[cfg(feature = "reqwest-middleware")]
+impl ResponseParts for reqwest::Response {
+    fn status(&self) -> StatusCode {
+        self.status()
+    }
+    fn headers(&self) -> &HeaderMap {
+        self.headers()
+    }
+}
+
+impl RetryOnStatus {
+    /// The decision about a whole result, for a result predicate: a response
+    /// by its status and `Retry-After` (as [`decide`](Self::decide), capped by
+    /// [`max_retry_after`](Self::max_retry_after)), an error by `on_error`.
+    ///
+    /// ```
+    /// use http::{Response, StatusCode};
+    /// use stamina::Decision;
+    /// use stamina::http::RetryOnStatus;
+    ///
+    /// let on_status = RetryOnStatus::new();
+    /// let unavailable: Result<_, std::io::Error> =
+    ///     Ok(Response::builder().status(StatusCode::SERVICE_UNAVAILABLE).body(()).unwrap());
+    /// assert_eq!(on_status.decide_result(&unavailable, |_| true), Decision::Retry);
+    /// let refused: Result<Response<()>, _> = Err(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+    /// assert_eq!(on_status.decide_result(&refused, |_| true), Decision::Retry);
+    /// assert_eq!(on_status.decide_result(&refused, |_| false), Decision::NoRetry);
+    /// ```
+    pub fn decide_result<R, E, D>(&self, result: &Result<R, E>, on_error: impl FnOnce(&E) -> D) -> Decision
+    where
+        R: ResponseParts,
+        D: IntoDecision,
+    {
+        match result {
+            Ok(response) => self.decide(response.status(), response.headers()),
+            Err(error) => on_error(error).into_decision(),
+        }
+    }
+
+    /// The ready result predicate for responses: 5xx and 429 retried (after
+    /// `Retry-After` when there is a valid one, capped by
+    /// [`max_retry_after`](Self::max_retry_after)), every other status not,
+    /// and errors not: name the errors worth retrying with
+    /// [`on_response_or`](Self::on_response_or).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use std::time::Duration;
+    ///
+    /// use http::{Response, StatusCode};
+    /// use stamina::AsyncRetryingCaller;
+    /// use stamina::http::RetryOnStatus;
+    ///
+    /// async fn get(calls: &AtomicU32) -> Result<Response<&'static str>, std::io::Error> {
+    ///     let status = if calls.fetch_add(1, Ordering::Relaxed) == 0 { 503 } else { 200 };
+    ///     Ok(Response::builder().status(status).body("body").unwrap())
+    /// }
+    ///
+    /// let calls = AtomicU32::new(0);
+    /// let on_response = RetryOnStatus::new().max_retry_after(Duration::from_secs(60)).on_response();
+    /// let caller = AsyncRetryingCaller::new().attempts(3).wait_max(Duration::ZERO);
+    /// let response = caller.call_on_result(on_response, || get(&calls)).await.unwrap();
+    /// assert_eq!(response.status(), StatusCode::OK);
+    /// assert_eq!(calls.load(Ordering::Relaxed), 2);
+    /// # }
+    /// ```
+    pub fn on_response<R: ResponseParts, E>(self) -> impl Fn(&Result<R, E>) -> Decision + Copy {
+        move |result| self.decide_result(result, |_| Decision::NoRetry)
+    }
+
+    /// [`on_response`](Self::on_response), with errors decided by `on_error`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use http::{Response, StatusCode};
+    /// use stamina::http::RetryOnStatus;
+    ///
+    /// let on_result = RetryOnStatus::new()
+    ///     .on_response_or(|error: &std::io::Error| error.kind() == std::io::ErrorKind::ConnectionReset);
+    /// let caller = stamina::RetryingCaller::new().attempts(2).wait_max(Duration::ZERO);
+    /// let mut resets = 1;
+    /// let response = caller.call_on_result(on_result, || {
+    ///     if resets > 0 {
+    ///         resets -= 1;
+    ///         return Err(std::io::ErrorKind::ConnectionReset.into());
+    ///     }
+    ///     Ok(Response::builder().status(StatusCode::NOT_FOUND).body(()).unwrap())
+    /// });
+    /// assert_eq!(response.unwrap().status(), StatusCode::NOT_FOUND); // a 404 is not retried
+    /// ```
+    pub fn on_response_or<R, E, P, D>(self, on_error: P) -> impl Fn(&Result<R, E>) -> Decision
+    where
+        R: ResponseParts,
+        P: Fn(&E) -> D,
+        D: IntoDecision,
+    {
+        move |result| self.decide_result(result, &on_error)
+    }
+}
+
+/// The methods retried by default, as RFC 9110 calls them idempotent: GET,
+/// HEAD, OPTIONS, PUT, DELETE, TRACE. Sending one of them twice has the effect
+/// of sending it once; a POST or a PATCH may not.
+pub const IDEMPOTENT_METHODS: [http::Method; 6] = [
+    http::Method::GET,
+    http::Method::HEAD,
+    http::Method::OPTIONS,
+    http::Method::PUT,
+    http::Method::DELETE,
+    http::Method::TRACE,
+];
+
+/// Whether `method` is one of the [`IDEMPOTENT_METHODS`].
+///
+/// ```
+/// use http::Method;
+/// use stamina::http::is_idempotent;
+///
+/// assert!(is_idempotent(&Method::PUT));
+/// assert!(!is_idempotent(&Method::POST));
+/// assert!(!is_idempotent(&Method::PATCH));
+/// ```
+pub fn is_idempotent(method: &http::Method) -> bool {
+    IDEMPOTENT_METHODS.contains(method)
+}
+
+/// The HTTP rule of the adapters (the tower layer and the reqwest
+/// middleware): a request with an idempotent method (see
+/// [`IDEMPOTENT_METHODS`]; others by opt-in with
+/// [`all_methods`](Self::all_methods)) is retried on a 5xx or 429 response
+/// (after its `Retry-After`, capped at 60 s by default, see
+/// [`RetryOnStatus`]) and on the errors `on_error` names.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use http::{Method, Response, StatusCode};
+/// use stamina::Decision;
+/// use stamina::http::RetryOnHttp;
+///
+/// let rule = RetryOnHttp::new(|error: &std::io::Error| error.kind() == std::io::ErrorKind::ConnectionReset);
+/// let unavailable: Result<_, std::io::Error> = Ok(Response::builder().status(503).body(()).unwrap());
+/// assert_eq!(rule.decide(&Method::GET, &unavailable), Decision::Retry);
+/// assert_eq!(rule.decide(&Method::POST, &unavailable), Decision::NoRetry); // not idempotent
+/// assert_eq!(rule.all_methods().decide(&Method::POST, &unavailable), Decision::Retry);
+/// assert_eq!(rule.get_on_status().get_max_retry_after(), Some(Duration::from_secs(60)));
+/// ```
+#[derive(Clone, Copy)]
+pub struct RetryOnHttp<P> {
+    on_status: RetryOnStatus,
+    on_error: P,
+    all_methods: bool,
+}
+
+/// The longest `Retry-After` the adapters wait by default: the absolute cap
+/// of server-directed waits in the resilience anchors (G3, 60 s).
+pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+impl<P> RetryOnHttp<P> {
+    /// Retries idempotent requests on 5xx and 429, waiting `Retry-After` up to
+    /// [`DEFAULT_MAX_RETRY_AFTER`], and on the errors `on_error` retries.
+    pub const fn new(on_error: P) -> Self {
+        Self {
+            on_status: RetryOnStatus::new().max_retry_after(DEFAULT_MAX_RETRY_AFTER),
+            on_error,
+            all_methods: false,
+        }
+    }
+
+    /// Decides statuses with `on_status` instead (another `Retry-After` cap).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use stamina::http::{RetryOnHttp, RetryOnStatus};
+    ///
+    /// let rule = RetryOnHttp::new(|_: &std::io::Error| false)
+    ///     .on_status(RetryOnStatus::new().max_retry_after(Duration::from_secs(5)));
+    /// assert_eq!(rule.get_on_status().get_max_retry_after(), Some(Duration::from_secs(5)));
+    /// ```
+    #[must_use]
+    pub const fn on_status(mut self, on_status: RetryOnStatus) -> Self {
+        self.on_status = on_status;
+        self
+    }
+
+    /// Retries requests of every method, also POST and PATCH: only for
+    /// endpoints that make them safe to repeat (an idempotency key).
+    #[must_use]
+    pub const fn all_methods(mut self) -> Self {
+        self.all_methods = true;
+        self
+    }
+
+    /// How statuses are decided.
+    pub const fn get_on_status(&self) -> &RetryOnStatus {
+        &self.on_status
+    }
+
+    /// Whether requests of every method are retried.
+    pub const fn get_all_methods(&self) -> bool {
+        self.all_methods
+    }
+
+    /// The decision about a request with `method` that ended in `result`:
+    /// [`retries_method`](Self::retries_method), then
+    /// [`decide_result`](Self::decide_result).
+    pub fn decide<R, E, D>(&self, method: &http::Method, result: &Result<R, E>) -> Decision
+    where
+        R: ResponseParts,
+        P: Fn(&E) -> D,
+        D: IntoDecision,
+    {
+        if !self.retries_method(method) {
+            return Decision::NoRetry;
+        }
+        self.decide_result(result)
+    }
+
+    /// Whether requests with `method` may be retried at all: idempotent ones,
+    /// or all after [`all_methods`](Self::all_methods).
+    ///
+    /// ```
+    /// use http::Method;
+    /// use stamina::http::RetryOnHttp;
+    ///
+    /// let rule = RetryOnHttp::new(|_: &std::io::Error| true);
+    /// assert!(rule.retries_method(&Method::DELETE));
+    /// assert!(!rule.retries_method(&Method::PATCH));
+    /// ```
+    pub fn retries_method(&self, method: &http::Method) -> bool {
+        self.all_methods || is_idempotent(method)
+    }
+
+    /// The decision about `result`, whatever the method: a response by its
+    /// status, an error by `on_error`.
+    pub fn decide_result<R, E, D>(&self, result: &Result<R, E>) -> Decision
+    where
+        R: ResponseParts,
+        P: Fn(&E) -> D,
+        D: IntoDecision,
+    {
+        self.on_status.decide_result(result, &self.on_error)
+    }
+}
+
+impl<P> core::fmt::Debug for RetryOnHttp<P> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RetryOnHttp")
+            .field("on_status", &self.on_status)
+            .field("on_error", &core::any::type_name::<P>())
+            .field("all_methods", &self.all_methods)
+            .finish()
+    }
+}
+
+/// How hooks and logs show a retried response: `HTTP 503 Service Unavailable`
+/// (its status only: its headers may carry cookies and tokens).
+pub(crate) fn describe_response<R: ResponseParts>(
+    response: &R,
+    f: &mut core::fmt::Formatter<'_>,
+) -> core::fmt::Result {
+    write!(f, "HTTP {}", response.status())
 }
 
 /// [`RetryOnStatus::new().decide(status, headers)`](RetryOnStatus::decide): 5xx

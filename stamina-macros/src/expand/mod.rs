@@ -227,10 +227,13 @@ impl Loop<'_> {
         // takes the outcome.
         let view_var = local("stamina_view");
         // A predicate of the wrong type is reported at `on`.
-        let settle = located_at(
-            quote!(#state.settle(#private::Site { policy: #policy, name: &const { #name } }, #outcome, #on, #now, #view_var)),
-            self.predicate.span(),
-        );
+        let site = quote!(#private::Site { policy: #policy, name: &const { #name } });
+        let settle = if predicate.on_result {
+            quote!(#private::settle_on_result(&mut #state, #site, #outcome, #on, #now, #view_var))
+        } else {
+            quote!(#state.settle(#site, #outcome, #on, #now, #view_var))
+        };
+        let settle = located_at(settle, self.predicate.span());
         let attempt = &self.attempt.0;
         let exit = match self.exit {
             Exit::Return(result_type) => {

@@ -61,6 +61,18 @@ fn block() -> TokenStream {
     quote!(fn fetch_logged() -> Result<u32, ApiError> { #block })
 }
 
+/// The expansion of a sync fn with a result predicate (`on_result`).
+fn on_result_fn() -> TokenStream {
+    super::retry_attr(
+        quote!(on_result = |result| matches!(result, Ok(503)), attempts = 3),
+        &quote! {
+            fn status() -> Result<u16, ApiError> {
+                get_status()
+            }
+        },
+    )
+}
+
 #[test]
 fn expansions_match_the_snapshots() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
@@ -71,6 +83,7 @@ fn expansions_match_the_snapshots() {
         ("async_method", async_method()),
         ("block", block()),
         ("stream_fn", stream_fn()),
+        ("on_result_fn", on_result_fn()),
     ] {
         let file: syn::File =
             syn::parse2(tokens).unwrap_or_else(|error| panic!("{name} does not parse: {error}"));

@@ -23,6 +23,10 @@
 //!     --api-url https://api.github.com hynek/stamina rust-lang/log
 //! ```
 //!
+//! With `--middleware`, the same fetch retries inside the HTTP client, through
+//! stamina's reqwest-middleware middleware (`tests/demo/src/middleware_fetcher.rs`),
+//! with the same decision table and self-check.
+//!
 //! The retried code is in `tests/demo/src/docs_fetcher.rs`.
 
 use std::process::ExitCode;
@@ -31,13 +35,15 @@ use std::time::Duration;
 
 use stamina_demo::docs_fetcher::{DocSource, GitHub, RepoDocs, Starred, fetch_all, starred_repos};
 use stamina_demo::fake_github::{DEMO_PAGE_REQUESTS, DEMO_USER, FakeGithub, demo_repos, demo_stars};
+use stamina_demo::middleware_fetcher;
 
 const USAGE: &str = "\
-usage: fetch_repo_docs [--api-url URL] [--timeout SECONDS] [OWNER/REPO...]
+usage: fetch_repo_docs [--middleware] [--api-url URL] [--timeout SECONDS] [OWNER/REPO...]
 
 Without --api-url, runs against an embedded GitHub-compatible server with
 scripted faults on 127.0.0.1. With it, fetches OWNER/REPO... (by default a few
-well-known repositories) from URL, sending GITHUB_TOKEN when it is set.";
+well-known repositories) from URL, sending GITHUB_TOKEN when it is set.
+With --middleware, the retries run in the HTTP client (reqwest-middleware).";
 
 /// The repositories asked for from a real API when none are named.
 const DEFAULT_REPOS: &[&str] = &["hynek/stamina", "tokio-rs/tokio", "rust-lang/log"];
@@ -55,17 +61,20 @@ const EXPECTED: &[(&str, DocSource, usize, u32)] = &[
 ];
 
 struct Args {
+    middleware: bool,
     api_url: Option<String>,
     timeout: Duration,
     repos: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { api_url: None, timeout: Duration::from_secs(10), repos: Vec::new() };
+    let mut args =
+        Args { middleware: false, api_url: None, timeout: Duration::from_secs(10), repos: Vec::new() };
     let mut words = std::env::args().skip(1);
     while let Some(word) = words.next() {
         match word.as_str() {
             "-h" | "--help" => return Err(String::new()),
+            "--middleware" => args.middleware = true,
             "--api-url" => args.api_url = Some(words.next().ok_or("--api-url needs a URL")?),
             "--timeout" => {
                 let seconds = words.next().ok_or("--timeout needs a number of seconds")?;
@@ -99,13 +108,13 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt().with_timer(tracing_subscriber::fmt::time::uptime()).with_ansi(false).init();
 
     match args.api_url {
-        Some(api_url) => run_against(&api_url, args.timeout, args.repos).await,
-        None => run_embedded(args.timeout).await,
+        Some(api_url) => run_against(&api_url, args.timeout, args.repos, args.middleware).await,
+        None => run_embedded(args.timeout, args.middleware).await,
     }
 }
 
 /// Runs against a real API.
-async fn run_against(api_url: &str, timeout: Duration, mut repos: Vec<String>) -> ExitCode {
+async fn run_against(api_url: &str, timeout: Duration, mut repos: Vec<String>, middleware: bool) -> ExitCode {
     #[cfg(not(feature = "tls"))]
     if api_url.starts_with("https://") {
         eprintln!(
@@ -119,6 +128,18 @@ async fn run_against(api_url: &str, timeout: Duration, mut repos: Vec<String>) -
         repos = DEFAULT_REPOS.iter().map(|&repo| repo.to_owned()).collect();
     }
     let token = std::env::var("GITHUB_TOKEN").ok().filter(|token| !token.is_empty());
+    if middleware {
+        return match fetch_through_middleware(api_url, token.as_deref(), timeout, &repos).await {
+            Ok(results) => {
+                print_table(&results);
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let gh = match GitHub::new(api_url, token.as_deref(), timeout) {
         Ok(gh) => Arc::new(gh),
         Err(error) => {
@@ -131,7 +152,7 @@ async fn run_against(api_url: &str, timeout: Duration, mut repos: Vec<String>) -
 }
 
 /// Runs against the embedded server and checks the outcome against its script.
-async fn run_embedded(timeout: Duration) -> ExitCode {
+async fn run_embedded(timeout: Duration, middleware: bool) -> ExitCode {
     let repos = demo_repos();
     let server = match FakeGithub::start_with_stars(repos.clone(), demo_stars(&repos)).await {
         Ok(server) => server,
@@ -163,7 +184,18 @@ async fn run_embedded(timeout: Duration) -> ExitCode {
         stars.pages,
         stars.requests
     );
-    let results = fetch_all(&gh, &stars.repos).await;
+    let results = if middleware {
+        println!("Retrying in the HTTP client: stamina's reqwest-middleware middleware\n");
+        match fetch_through_middleware(&server.url(), None, timeout, &stars.repos).await {
+            Ok(results) => results,
+            Err(error) => {
+                eprintln!("bug: cannot build the HTTP client: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        fetch_all(&gh, &stars.repos).await
+    };
     let elapsed = started.elapsed();
     println!();
     print_table(&results);
@@ -239,4 +271,15 @@ fn print_table(results: &[RepoDocs]) {
             result.problems.join("; ")
         );
     }
+}
+
+/// Fetches `repos` with the middleware client.
+async fn fetch_through_middleware(
+    api_url: &str,
+    token: Option<&str>,
+    timeout: Duration,
+    repos: &[String],
+) -> Result<Vec<RepoDocs>, stamina_demo::docs_fetcher::GitHubError> {
+    let gh = Arc::new(middleware_fetcher::MiddlewareGitHub::new(api_url, token, timeout)?);
+    Ok(middleware_fetcher::fetch_all(&gh, repos).await)
 }

@@ -5,9 +5,12 @@
 //!   faults.
 //! - [`docs_fetcher`]: the `fetch_repo_docs` example's fetcher, retried with
 //!   `#[stamina::retry]` and `retry_block!`.
+//! - [`middleware_fetcher`]: the same fetch, retried by stamina's
+//!   reqwest-middleware middleware (`fetch_repo_docs --middleware`).
 
 pub mod docs_fetcher;
 pub mod fake_github;
+pub mod middleware_fetcher;
 
 /// A reqwest client builder that works in every feature combination: with
 /// the `tls` feature, reqwest's `rustls-no-provider` needs the process's

@@ -7,4 +7,5 @@
 mod budget_fake_github;
 mod fetch_repo_docs;
 mod http_status_predicate;
+mod middleware_fetch;
 mod starred_listing;

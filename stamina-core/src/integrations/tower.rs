@@ -1,0 +1,445 @@
+//! A [`tower::Layer`](tower_layer::Layer) that retries with stamina (feature
+//! `tower`).
+//!
+//! [`RetryLayer`] wraps any [`Service`] whose future is `Send` in a
+//! [`Retry`] service that retries calls with a stamina policy and a predicate
+//! over the request and its whole result ([`RetryPredicate`]): an error, and
+//! also a response (a 503), which, when the loop gives up, is returned
+//! unchanged. For HTTP, [`RetryOnHttp`] is the ready rule: idempotent methods,
+//! 5xx and 429 (after `Retry-After`, capped at 60 s), and the errors you name.
+//!
+//! - Each attempt sends a copy of the request ([`CloneRequest`]); one that
+//!   cannot be copied (a streaming body) is sent exactly once, and if it
+//!   would have been retried, hooks hear that the loop gave up with
+//!   [`GiveUpReason::RequestNotCloneable`](crate::instrumentation::GiveUpReason::RequestNotCloneable):
+//!   never silently, unlike `tower::retry` when `clone_request` returns
+//!   `None`.
+//! - Every attempt waits for [`Service::poll_ready`] first.
+//! - Hooks name the loops by the layer's [`name`](RetryLayer::name).
+//! - Testing mode, `set_active(false)`, budgets and hooks work as for every
+//!   stamina loop.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! use std::sync::Arc;
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//! use std::time::Duration;
+//!
+//! use http::{Request, Response, StatusCode};
+//! use stamina::http::RetryOnHttp;
+//! use stamina::tower::{RetryLayer, clone_http_request};
+//! use tower::{Layer, Service, ServiceExt, service_fn};
+//!
+//! // A service that fails with a 503 once.
+//! let calls = Arc::new(AtomicU32::new(0));
+//! let counter = Arc::clone(&calls);
+//! let flaky = service_fn(move |_: Request<String>| {
+//!     let status = if counter.fetch_add(1, Ordering::Relaxed) == 0 { 503 } else { 200 };
+//!     async move { Ok::<_, std::io::Error>(Response::builder().status(status).body(()).unwrap()) }
+//! });
+//!
+//! let layer = RetryLayer::new(RetryOnHttp::new(|_: &std::io::Error| false))
+//!     .clone_requests_with(clone_http_request)
+//!     .attempts(3)
+//!     .wait_max(Duration::ZERO)
+//!     .name("api");
+//! let mut service = layer.layer(flaky);
+//! let response = service.ready().await.unwrap().call(Request::new(String::from("hi"))).await.unwrap();
+//! assert_eq!(response.status(), StatusCode::OK);
+//! assert_eq!(calls.load(Ordering::Relaxed), 2);
+//! # }
+//! ```
+
+use core::fmt;
+use core::future::{Future, poll_fn};
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::error::Error;
+use std::sync::Arc;
+
+use tower_layer::Layer;
+use tower_service::Service;
+
+use super::replay::{Replay, run_replaying};
+use crate::RetryPolicy;
+use crate::api::results::{CarriedView, Shown};
+use crate::engine::{DefaultSleeper, Site, Sleeper};
+use crate::http::{RetryOnHttp, describe_response};
+use crate::instrumentation::CallableName;
+use crate::on::{Decision, IntoDecision};
+use crate::policy::policy_setters;
+
+/// What decides whether a [`Retry`] service retries: whether a request may
+/// be retried at all (asked once, before it is sent), and, after each
+/// attempt, the decision about its whole result.
+///
+/// Any `Fn(&Result<Res, E>) -> D` is one (every request may be retried),
+/// where `D` is a `bool`, a `Duration` or a [`Decision`]; [`RetryOnHttp`] is
+/// the ready one for HTTP (idempotent methods; 5xx, 429 and the errors you
+/// name).
+pub trait RetryPredicate<Req, Res, E> {
+    /// Whether `request` may be retried at all; `true` by default. A request
+    /// that may not is sent once and not copied.
+    fn may_retry(&self, request: &Req) -> bool {
+        let _ = request;
+        true
+    }
+
+    /// The decision about an attempt's `result`.
+    fn decide(&self, result: &Result<Res, E>) -> Decision;
+
+    /// How hooks show a response this predicate retried (`caused_by`). By
+    /// default its type name: its `Debug` form may carry what logs must not.
+    fn describe_response(response: &Res, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let _ = response;
+        write!(f, "Ok({})", core::any::type_name::<Res>())
+    }
+
+    /// The error as `&dyn Error` for hooks, so that logs show its `Display`;
+    /// by default `None`, and logs show its (capped) `Debug` form.
+    fn error_view(error: &E) -> Option<&(dyn Error + 'static)> {
+        let _ = error;
+        None
+    }
+}
+
+impl<F, D, Req, Res, E> RetryPredicate<Req, Res, E> for F
+where
+    F: Fn(&Result<Res, E>) -> D,
+    D: IntoDecision,
+{
+    #[inline]
+    fn decide(&self, result: &Result<Res, E>) -> Decision {
+        self(result).into_decision()
+    }
+}
+
+impl<P, D, B, RB, E> RetryPredicate<http::Request<B>, http::Response<RB>, E> for RetryOnHttp<P>
+where
+    P: Fn(&E) -> D,
+    D: IntoDecision,
+    E: Error + 'static,
+{
+    fn may_retry(&self, request: &http::Request<B>) -> bool {
+        self.retries_method(request.method())
+    }
+
+    fn decide(&self, result: &Result<http::Response<RB>, E>) -> Decision {
+        self.decide_result(result)
+    }
+
+    fn describe_response(response: &http::Response<RB>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        describe_response(response, f)
+    }
+
+    fn error_view(error: &E) -> Option<&(dyn Error + 'static)> {
+        Some(error)
+    }
+}
+
+/// How a [`Retry`] service copies a request for each attempt: `None` when
+/// this request cannot be copied (its body is a stream), which makes it a
+/// single attempt, reported.
+///
+/// Any `Fn(&Req) -> Option<Req>` is one; [`CloneIfClone`] (the default) is
+/// `Clone`, and [`clone_http_request`] copies an `http::Request` with a
+/// cloneable body.
+pub trait CloneRequest<Req> {
+    /// A copy of `request` for another attempt, if it can be made.
+    fn clone_request(&self, request: &Req) -> Option<Req>;
+}
+
+impl<Req, F: Fn(&Req) -> Option<Req>> CloneRequest<Req> for F {
+    #[inline]
+    fn clone_request(&self, request: &Req) -> Option<Req> {
+        self(request)
+    }
+}
+
+/// Copies requests with `Clone`: the default of [`RetryLayer`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CloneIfClone;
+
+impl<Req: Clone> CloneRequest<Req> for CloneIfClone {
+    #[inline]
+    fn clone_request(&self, request: &Req) -> Option<Req> {
+        Some(request.clone())
+    }
+}
+
+/// Copies an `http::Request` whose body is `Clone` (`String`, `Bytes`,
+/// `Full<Bytes>`): method, URI, version, headers, extensions and body.
+///
+/// ```
+/// use http::Request;
+/// use stamina::tower::clone_http_request;
+///
+/// let request = Request::post("http://127.0.0.1/items").header("x-id", "7").body("{}").unwrap();
+/// let copy = clone_http_request(&request).unwrap();
+/// assert_eq!((copy.method(), copy.uri(), copy.headers(), copy.body()), (request.method(), request.uri(), request.headers(), request.body()));
+/// ```
+pub fn clone_http_request<B: Clone>(request: &http::Request<B>) -> Option<http::Request<B>> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    *copy.extensions_mut() = request.extensions().clone();
+    Some(copy)
+}
+
+/// The configuration a [`Retry`] service shares with its calls.
+struct Config<P, C, S> {
+    policy: RetryPolicy,
+    name: CallableName,
+    predicate: P,
+    clone_request: C,
+    sleeper: S,
+}
+
+/// A `tower::Layer` that retries the calls of the service it wraps with a
+/// stamina policy; see the [module documentation](self).
+///
+/// Parameters and the name are set with the builder methods every stamina
+/// loop has (`attempts`, `timeout`, `wait_*`, `budget`, `name`).
+pub struct RetryLayer<P, C = CloneIfClone, S = DefaultSleeper> {
+    policy: RetryPolicy,
+    name: CallableName,
+    predicate: P,
+    clone_request: C,
+    sleeper: S,
+}
+
+impl<P> RetryLayer<P> {
+    /// A layer retrying with stamina's defaults (10 attempts, 45 s) when
+    /// `predicate` says so, copying requests with `Clone`.
+    ///
+    /// ```
+    /// use stamina::tower::RetryLayer;
+    ///
+    /// let layer = RetryLayer::new(|_: &u32, result: &Result<u32, std::io::Error>| result.is_err()).name("ids");
+    /// assert_eq!(layer.get_name(), "ids");
+    /// assert_eq!(layer.get_policy(), &stamina::RetryPolicy::new());
+    /// ```
+    pub fn new(predicate: P) -> Self {
+        Self {
+            policy: RetryPolicy::new(),
+            name: CallableName::CONTEXT_BLOCK,
+            predicate,
+            clone_request: CloneIfClone,
+            sleeper: DefaultSleeper::default(),
+        }
+    }
+}
+
+impl<P, C, S> RetryLayer<P, C, S> {
+    policy_setters!();
+
+    /// Copies requests for each attempt with `clone_request` instead (see
+    /// [`CloneRequest`]).
+    #[must_use]
+    pub fn clone_requests_with<C2>(self, clone_request: C2) -> RetryLayer<P, C2, S> {
+        RetryLayer {
+            policy: self.policy,
+            name: self.name,
+            predicate: self.predicate,
+            clone_request,
+            sleeper: self.sleeper,
+        }
+    }
+
+    /// Waits with `sleeper` instead of tokio's timer.
+    #[must_use]
+    pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> RetryLayer<P, C, S2> {
+        RetryLayer {
+            policy: self.policy,
+            name: self.name,
+            predicate: self.predicate,
+            clone_request: self.clone_request,
+            sleeper,
+        }
+    }
+}
+
+impl<P: Clone, C: Clone, S: Clone> Clone for RetryLayer<P, C, S> {
+    fn clone(&self) -> Self {
+        Self {
+            policy: self.policy,
+            name: self.name,
+            predicate: self.predicate.clone(),
+            clone_request: self.clone_request.clone(),
+            sleeper: self.sleeper.clone(),
+        }
+    }
+}
+
+impl<P, C, S> fmt::Debug for RetryLayer<P, C, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryLayer")
+            .field("name", &self.name.path())
+            .field("policy", &self.policy)
+            .field("predicate", &core::any::type_name::<P>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<Svc, P: Clone, C: Clone, S: Clone> Layer<Svc> for RetryLayer<P, C, S> {
+    type Service = Retry<Svc, P, C, S>;
+
+    fn layer(&self, inner: Svc) -> Self::Service {
+        let layer = self.clone();
+        Retry {
+            inner,
+            config: Arc::new(Config {
+                policy: layer.policy,
+                name: layer.name,
+                predicate: layer.predicate,
+                clone_request: layer.clone_request,
+                sleeper: layer.sleeper,
+            }),
+        }
+    }
+}
+
+/// The service a [`RetryLayer`] makes: calls the inner service once per
+/// attempt, each time after its `poll_ready`.
+pub struct Retry<Svc, P, C = CloneIfClone, S = DefaultSleeper> {
+    inner: Svc,
+    config: Arc<Config<P, C, S>>,
+}
+
+impl<Svc: Clone, P, C, S> Clone for Retry<Svc, P, C, S> {
+    fn clone(&self) -> Self {
+        Self { inner: self.inner.clone(), config: Arc::clone(&self.config) }
+    }
+}
+
+impl<Svc, P, C, S> fmt::Debug for Retry<Svc, P, C, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Retry")
+            .field("name", &self.config.name.path())
+            .field("policy", &self.config.policy)
+            .field("inner", &core::any::type_name::<Svc>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The response future of [`Retry`]: `Send`, as the inner service's future
+/// must be.
+pub type ResponseFuture<Res, E> = Pin<Box<dyn Future<Output = Result<Res, E>> + Send + 'static>>;
+
+impl<Svc, Req, P, C, S> Service<Req> for Retry<Svc, P, C, S>
+where
+    Svc: Service<Req> + Clone + Send + 'static,
+    Svc::Future: Send,
+    Svc::Response: Send,
+    Svc::Error: fmt::Debug + Send,
+    Req: Send + 'static,
+    P: RetryPredicate<Req, Svc::Response, Svc::Error> + Send + Sync + 'static,
+    C: CloneRequest<Req> + Send + Sync + 'static,
+    S: Sleeper + Send + Sync + 'static,
+    S::Sleep: Send,
+{
+    type Response = Svc::Response;
+    type Error = Svc::Error;
+    type Future = ResponseFuture<Svc::Response, Svc::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Req) -> Self::Future {
+        // The service that was made ready goes into the call; this one keeps a
+        // fresh clone, which its next `poll_ready` readies (tower's rule).
+        let fresh = self.inner.clone();
+        let inner = core::mem::replace(&mut self.inner, fresh);
+        let config = Arc::clone(&self.config);
+        Box::pin(retry_call(inner, config, request))
+    }
+}
+
+/// Views an error through the predicate's [`RetryPredicate::error_view`].
+struct PredicateView<P, Req, Res>(core::marker::PhantomData<fn(&P, &Req, &Res)>);
+
+impl<P, Req, Res> Clone for PredicateView<P, Req, Res> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P, Req, Res> Copy for PredicateView<P, Req, Res> {}
+
+impl<P, Req, Res, E> crate::instrumentation::ErrorView<E> for PredicateView<P, Req, Res>
+where
+    P: RetryPredicate<Req, Res, E>,
+{
+    fn view<'e>(&self, error: &'e E) -> Option<&'e (dyn Error + 'static)> {
+        P::error_view(error)
+    }
+}
+
+async fn retry_call<Svc, Req, P, C, S>(
+    inner: Svc,
+    config: Arc<Config<P, C, S>>,
+    request: Req,
+) -> Result<Svc::Response, Svc::Error>
+where
+    Svc: Service<Req> + Clone + Send,
+    Svc::Future: Send,
+    Svc::Error: fmt::Debug,
+    Req: Send,
+    P: RetryPredicate<Req, Svc::Response, Svc::Error>,
+    C: CloneRequest<Req>,
+    S: Sleeper,
+{
+    let config = &*config;
+    let shown = Shown {
+        describe_ok: P::describe_response,
+        view: CarriedView(PredicateView::<P, Req, Svc::Response>(core::marker::PhantomData)),
+    };
+    let may_retry = config.predicate.may_retry(&request);
+    let adapter = TowerAdapter { service: inner, config, request: core::marker::PhantomData };
+    run_replaying(
+        Site { policy: &config.policy, name: &config.name },
+        shown,
+        &config.sleeper,
+        request,
+        may_retry,
+        adapter,
+    )
+    .await
+}
+
+/// One call's attempts: the first calls the service that was made ready,
+/// each later one a clone of it, as tower's own retry does.
+struct TowerAdapter<'a, Svc, Req, P, C, S> {
+    service: Svc,
+    config: &'a Config<P, C, S>,
+    request: core::marker::PhantomData<fn(Req)>,
+}
+
+impl<Svc, Req, P, C, S> Replay<Req, Svc::Response, Svc::Error> for TowerAdapter<'_, Svc, Req, P, C, S>
+where
+    Svc: Service<Req> + Clone + Send,
+    Svc::Future: Send,
+    Req: Send,
+    P: RetryPredicate<Req, Svc::Response, Svc::Error>,
+    C: CloneRequest<Req>,
+{
+    fn clone_request(&self, request: &Req) -> Option<Req> {
+        self.config.clone_request.clone_request(request)
+    }
+
+    fn decide(&self, result: &Result<Svc::Response, Svc::Error>) -> Decision {
+        self.config.predicate.decide(result)
+    }
+
+    fn send(&mut self, request: Req) -> impl Future<Output = Result<Svc::Response, Svc::Error>> + Send + '_ {
+        let fresh = self.service.clone();
+        let mut service = core::mem::replace(&mut self.service, fresh);
+        async move {
+            poll_fn(|cx| service.poll_ready(cx)).await?;
+            service.call(request).await
+        }
+    }
+}
