@@ -40,11 +40,13 @@ pub use api::{
     AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryContext,
     RetryingCaller, retry_context,
 };
+pub use api::{Cancelling, Uncancelled};
 #[cfg(feature = "tokio")]
 pub use engine::TokioSleeper;
+pub use engine::{AttemptTimedOut, FromAttemptTimedOut};
 pub use engine::{DefaultSleeper, Sleeper};
 #[cfg(feature = "http")]
 pub use on::http;
 pub use on::{Decision, ErrorChain, ErrorTypeList, IntoDecision, error_type, error_types};
-pub use policy::RetryPolicy;
+pub use policy::{RetryPolicy, TimeoutMode};
 pub use testing::{is_active, set_active};

@@ -524,6 +524,8 @@ pub use stamina_core::{
     error_types, is_active, retry_context, set_active,
 };
 #[doc(inline)]
+pub use stamina_core::{AttemptTimedOut, Cancelling, FromAttemptTimedOut, TimeoutMode, Uncancelled};
+#[doc(inline)]
 pub use stamina_core::{budget, instrumentation, testing};
 #[cfg(feature = "macros")]
 #[doc(inline)]

@@ -7,6 +7,7 @@ use core::fmt::Debug;
 use core::future::Future;
 
 use super::sleep::Sleeper;
+use super::timed::{FromAttemptTimedOut, Timed};
 use super::{RetryState, Settled, Site};
 use crate::Attempt;
 use crate::RetryPolicy;
@@ -97,6 +98,54 @@ where
             };
             // The match ends before the wait: its temporaries are not kept
             // alive (and stored in this future) while it sleeps.
+            let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), NoErrorView) {
+                Settled::Done(result) => return result,
+                Settled::Wait(pause) => pause,
+            };
+            if let Some(sleeping) = pause.sleep_async(sleeper) {
+                sleeping.await;
+            }
+        }
+    }
+}
+
+/// [`run_async`] for loops that may cancel an attempt: with an attempt
+/// timeout or a strict deadline, each attempt races a timer of `sleeper`, and
+/// one that loses is dropped and fails with the converted
+/// [`AttemptTimedOut`](super::AttemptTimedOut). Without either, it runs as
+/// [`run_async`] does, with no timer. A separate driver because only here
+/// the error type must convert from the timeout's.
+#[doc(hidden)]
+#[inline]
+#[allow(clippy::manual_async_fn)] // as `run_async`
+pub fn run_async_limited<T, E, P, D, A, F, Fut, S>(
+    site: Site<'_>,
+    on: P,
+    sleeper: &S,
+    mut op: F,
+) -> impl Future<Output = Result<T, E>>
+where
+    E: Debug + FromAttemptTimedOut,
+    P: Fn(&E) -> D,
+    D: IntoDecision,
+    A: AttemptArg,
+    F: FnMut(A) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    S: Sleeper,
+{
+    async move {
+        let mut state = RetryState::new(site.policy, || sleeper.stamp());
+        loop {
+            let outcome = {
+                let attempt = core::pin::pin!(op(A::for_attempt(&state, site.policy)));
+                match state.attempt_limit(site.policy, || sleeper.stamp()) {
+                    None => attempt.await,
+                    Some(limit) => {
+                        let raced = Timed::new(attempt, limit, sleeper).await;
+                        state.outcome_within(raced)
+                    }
+                }
+            };
             let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), NoErrorView) {
                 Settled::Done(result) => return result,
                 Settled::Wait(pause) => pause,

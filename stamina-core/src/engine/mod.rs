@@ -39,6 +39,7 @@ mod drive;
 mod pause;
 mod sleep;
 mod start;
+mod timed;
 
 use core::fmt::Debug;
 use core::num::NonZeroU32;
@@ -48,13 +49,14 @@ pub use clock::Stamp;
 #[cfg(not(feature = "test-util"))]
 pub(crate) use clock::coarse_now;
 pub(crate) use clock::{coarse_stamp, saturating_nanos};
-pub use drive::{run_async, run_sync};
+pub use drive::{run_async, run_async_limited, run_sync};
 use pause::WaitNanos;
 pub use pause::{Pause, Sleeping};
 #[cfg(feature = "tokio")]
 pub use sleep::TokioSleeper;
 pub use sleep::{DefaultSleeper, Sleeper};
 use start::Start;
+pub use timed::{AttemptLimit, AttemptTimedOut, FromAttemptTimedOut, Timed};
 
 use crate::budget::{Charge, RetryBudget};
 use crate::instrumentation::{self, CallableName, ErrorView, Event, GiveUpReason, HookGuards};
@@ -87,9 +89,11 @@ pub struct RetryState {
     /// When the first attempt started, if a timeout applies; otherwise the
     /// mode that needs no clock.
     start: Start,
-    /// The sum of the planned waits, in nanoseconds (low 62 bits, saturating at
-    /// 146 years), and in the top two bits what a budget charged for the last
-    /// retry, for its refund on success (see [`CHARGE_SHIFT`]).
+    /// The sum of the planned waits, in nanoseconds (low 60 bits, saturating at
+    /// 36 years), in the top two bits what a budget charged for the last
+    /// retry, for its refund on success (see [`CHARGE_SHIFT`]), and in the two
+    /// below them whether the attempt being settled ran out of its time
+    /// ([`TIMED_OUT`], [`DEADLINE_PASSED`]).
     waited_nanos: u64,
     /// The number of the attempt that runs next or is running, from 1.
     num: u32,
@@ -112,8 +116,21 @@ pub enum Settled<T, E> {
 /// the two bits above the 62 of planned nanoseconds. Only loops with a budget
 /// set them; they clear them before adding a wait.
 const CHARGE_SHIFT: u32 = 62;
+/// The budget charge's bits of `RetryState::waited_nanos`.
+const CHARGE_MASK: u64 = 0b11 << CHARGE_SHIFT;
+/// Set in `RetryState::waited_nanos` when the attempt being settled was
+/// dropped at the strict deadline: the loop gives up with the timeout reason,
+/// whatever a clock that lags the timer says. Cleared by the next retry.
+const DEADLINE_PASSED: u64 = 1 << 61;
+/// Set in `RetryState::waited_nanos` when the attempt being settled ran out
+/// of its time (its attempt timeout or the deadline): a budget charges the
+/// retry as a timeout (AWS's `RETRY_TIMEOUT_COST`), hooks see the error's
+/// type as `stamina::AttemptTimedOut`. Cleared by the next retry.
+const TIMED_OUT: u64 = 1 << 60;
 /// The planned nanoseconds of `RetryState::waited_nanos`.
-const WAITED_MASK: u64 = (1 << CHARGE_SHIFT) - 1;
+const WAITED_MASK: u64 = TIMED_OUT - 1;
+/// The `error_type` hooks, sinks and metrics see for a timed-out attempt.
+const TIMED_OUT_TYPE: &str = "stamina::AttemptTimedOut";
 
 const fn charge_bits(charge: Charge) -> u64 {
     (match charge {
@@ -159,6 +176,57 @@ impl RetryState {
 
     fn waited(&self) -> Duration {
         Duration::from_nanos(self.waited_nanos & WAITED_MASK)
+    }
+
+    /// How long the next async attempt may run: the attempt timeout, or
+    /// under a strict deadline the time left when that is shorter; `None`
+    /// without either, when the attempt is awaited as it is. Reads the clock
+    /// only for a strict deadline after the first attempt.
+    ///
+    /// The attempt timeout applies in every mode; the deadline, as the soft
+    /// timeout, only in normal operation (`start` is timed).
+    #[inline]
+    pub fn attempt_limit(&self, policy: &RetryPolicy, now: impl FnOnce() -> Stamp) -> Option<AttemptLimit> {
+        let own = policy.get_attempt_timeout().map(saturating_nanos);
+        let left = match (self.start.timed(), policy.strict_deadline()) {
+            (Some(start), Some(timeout)) => {
+                let spent = if self.num == 1 {
+                    0
+                } else {
+                    start.nanos_to(now()).max(self.waited_nanos & WAITED_MASK)
+                };
+                Some(saturating_nanos(timeout).saturating_sub(spent))
+            }
+            _ => None,
+        };
+        match (own, left) {
+            (Some(own), Some(left)) if left <= own => Some(AttemptLimit { nanos: left, at_deadline: true }),
+            (Some(own), _) => Some(AttemptLimit { nanos: own, at_deadline: false }),
+            (None, Some(left)) => Some(AttemptLimit { nanos: left, at_deadline: true }),
+            (None, None) => None,
+        }
+    }
+
+    /// The error of an attempt that ran out of `limit`, noted for the
+    /// decision that follows: the retry is charged as a timeout, and a
+    /// deadline's ends the loop.
+    #[cold]
+    pub fn timed_out<E: FromAttemptTimedOut>(&mut self, limit: AttemptLimit) -> E {
+        self.waited_nanos |= if limit.at_deadline { TIMED_OUT | DEADLINE_PASSED } else { TIMED_OUT };
+        E::from_attempt_timed_out(limit.timed_out())
+    }
+
+    /// The outcome of an attempt raced against `limit`: its own, or the
+    /// timed-out error (see [`Self::timed_out`]).
+    #[inline]
+    pub fn outcome_within<T, E: FromAttemptTimedOut>(
+        &mut self,
+        raced: Result<Result<T, E>, AttemptLimit>,
+    ) -> Result<T, E> {
+        match raced {
+            Ok(outcome) => outcome,
+            Err(limit) => Err(self.timed_out(limit)),
+        }
     }
 
     /// The attempt about to run.
@@ -315,17 +383,34 @@ impl RetryState {
         // the timeout is not measured on, the plan is what stops the loop.
         if let Some(start) = self.start.timed()
             && let Some(timeout) = site.policy.get_timeout()
-            && start.nanos_to(now()).max(self.waited_nanos) >= saturating_nanos(timeout)
         {
-            return self.give_up(site, GiveUpReason::Timeout, error, view);
+            let spent = start.nanos_to(now()).max(self.waited_nanos & WAITED_MASK);
+            let timeout = saturating_nanos(timeout);
+            // Python's soft check; then a strict deadline's: no wait that
+            // would end at or past it is started (MongoDB's CSOT rule: "if
+            // the delay exceeds the deadline, bail early").
+            if spent >= timeout
+                || self.waited_nanos & DEADLINE_PASSED != 0
+                || (site.policy.strict_deadline().is_some() && spent.saturating_add(planned.get()) >= timeout)
+            {
+                return self.give_up(site, GiveUpReason::Timeout, error, view);
+            }
         }
         // Last, so that no retry the limits refuse is paid for. Testing mode
         // keeps the accounting.
         if let Some(budget) = site.policy.get_budget() {
+            // A retry after an attempt that ran out of time costs what a
+            // timeout costs (AWS: `RETRY_TIMEOUT_COST`); a throttle keeps its
+            // own, cheaper charge.
+            let charge = if self.waited_nanos & TIMED_OUT != 0 && charge == Charge::Failure {
+                Charge::Timeout
+            } else {
+                charge
+            };
             if !budget.try_retry(charge) {
                 return self.give_up(site, GiveUpReason::BudgetExhausted, error, view);
             }
-            self.waited_nanos = (self.waited_nanos & WAITED_MASK) | charge_bits(charge);
+            self.waited_nanos = (self.waited_nanos & !CHARGE_MASK) | charge_bits(charge);
         }
         // Testing mode keeps the plan (for hooks' and recorders' eyes) and
         // sleeps none of it.
@@ -333,6 +418,17 @@ impl RetryState {
         // Unobserved, not even the details are prepared.
         let guards = if instrumentation::observers().ignore(Event::Retry) {
             HookGuards::none()
+        } else if self.waited_nanos & TIMED_OUT != 0 {
+            instrumentation::dispatch_retry_as(
+                *site.name,
+                self.num,
+                wait.duration(),
+                planned.duration(),
+                self.waited(),
+                error,
+                view.view(error),
+                TIMED_OUT_TYPE,
+            )
         } else {
             instrumentation::dispatch_retry(
                 *site.name,
@@ -347,10 +443,11 @@ impl RetryState {
         Some(self.advance(wait, guards))
     }
 
-    /// Counts a scheduled retry and its wait, keeping the charge bits.
+    /// Counts a scheduled retry and its wait, keeping the charge bits and
+    /// clearing the last attempt's.
     #[inline]
     fn advance(&mut self, wait: WaitNanos, guards: HookGuards) -> Pause {
-        let charge = self.waited_nanos & !WAITED_MASK;
+        let charge = self.waited_nanos & CHARGE_MASK;
         self.waited_nanos =
             ((self.waited_nanos & WAITED_MASK).saturating_add(wait.get()).min(WAITED_MASK)) | charge;
         self.num = self.num.saturating_add(1);
@@ -365,6 +462,18 @@ impl RetryState {
         error: &E,
         view: &W,
     ) -> Option<Pause> {
+        if self.waited_nanos & TIMED_OUT != 0 {
+            instrumentation::dispatch_give_up_as(
+                *site.name,
+                reason,
+                self.num,
+                self.waited(),
+                error,
+                view.view(error),
+                TIMED_OUT_TYPE,
+            );
+            return None;
+        }
         instrumentation::dispatch_give_up(
             *site.name,
             reason,
@@ -427,6 +536,50 @@ mod tests {
                 Settled::Wait(pause) => drop(pause), // not slept: the clock stands still
             }
         }
+    }
+
+    #[test]
+    fn a_cancel_at_the_deadline_ends_the_loop_on_a_clock_that_lags_the_timer() {
+        // The timer fired, the clock (coarse, or another than the timer's)
+        // has not moved: the loop still gives up, with the timeout reason.
+        let policy = RetryPolicy::new()
+            .timeout(Duration::from_secs(30))
+            .timeout_mode(crate::TimeoutMode::Strict)
+            .wait_max(Duration::ZERO);
+        let still = Stamp::of(std::time::Instant::now());
+        let site = Site { policy: &policy, name: &CallableName::new("engine::tests") };
+        let mut state = RetryState::new(&policy, || still);
+        let limit = state.attempt_limit(&policy, || still).expect("a deadline applies");
+        assert_eq!(limit, AttemptLimit { nanos: 30_000_000_000, at_deadline: true });
+        let outcome: Result<(), std::io::Error> = Err(state.timed_out(limit));
+        let retry_all = |_: &std::io::Error| true;
+        match state.settle(site, outcome, &retry_all, || still, instrumentation::NoErrorView) {
+            Settled::Done(Err(error)) => assert_eq!(error.kind(), std::io::ErrorKind::TimedOut),
+            other => panic!("{other:?}"),
+        }
+        // The attempt timeout alone is retried, and its flag cleared.
+        let policy = policy.timeout(None).attempt_timeout(Duration::from_secs(2));
+        let site = Site { policy: &policy, name: &CallableName::new("engine::tests") };
+        let mut state = RetryState::new(&policy, || still);
+        let limit = state.attempt_limit(&policy, || still).expect("an attempt timeout applies");
+        assert_eq!(limit, AttemptLimit { nanos: 2_000_000_000, at_deadline: false });
+        let outcome: Result<(), std::io::Error> = Err(state.timed_out(limit));
+        assert!(matches!(
+            state.settle(site, outcome, &retry_all, || still, instrumentation::NoErrorView),
+            Settled::Wait(_)
+        ));
+        assert_eq!(state.waited_nanos & !WAITED_MASK, 0);
+    }
+
+    #[test]
+    fn without_limits_no_attempt_is_timed() {
+        let policy = RetryPolicy::new();
+        let state = RetryState::new(&policy, crate::engine::coarse_stamp);
+        assert_eq!(state.attempt_limit(&policy, || panic!("no clock read")), None);
+        // Soft mode reads no clock for it either; strict reads none for the
+        // first attempt.
+        let strict = policy.timeout_mode(crate::TimeoutMode::Strict);
+        assert!(state.attempt_limit(&strict, || panic!("no clock read")).is_some());
     }
 
     #[test]

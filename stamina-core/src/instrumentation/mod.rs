@@ -227,6 +227,24 @@ pub(crate) fn dispatch_retry<E: Debug>(
     error: Option<&(dyn Error + 'static)>,
 ) -> HookGuards {
     let error_type = core::any::type_name::<E>();
+    dispatch_retry_as(name, retry_num, wait_for, planned, waited_so_far, caused_by, error, error_type)
+}
+
+/// [`dispatch_retry`] with the `error_type` given: a timed-out attempt's error
+/// is reported as `stamina::AttemptTimedOut`, whatever type holds it.
+#[cold]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)] // as above
+pub(crate) fn dispatch_retry_as(
+    name: CallableName,
+    retry_num: u32,
+    wait_for: Duration,
+    planned: Duration,
+    waited_so_far: Duration,
+    caused_by: &dyn Debug,
+    error: Option<&(dyn Error + 'static)>,
+    error_type: &'static str,
+) -> HookGuards {
     let cause = Cause { caused_by, error, error_type };
     let hooks = hooks_to_call(true);
     let mut hooks = listening(hooks.as_ref(), Event::Retry);
@@ -294,6 +312,23 @@ pub(crate) fn dispatch_give_up<E: Debug>(
         return;
     }
     let error_type = core::any::type_name::<E>();
+    dispatch_give_up_slow(name, reason, attempts, waited, Cause { caused_by, error, error_type });
+}
+
+/// [`dispatch_give_up`] with the `error_type` given (see [`dispatch_retry_as`]).
+#[inline]
+pub(crate) fn dispatch_give_up_as(
+    name: CallableName,
+    reason: GiveUpReason,
+    attempts: u32,
+    waited: Duration,
+    caused_by: &dyn Debug,
+    error: Option<&(dyn Error + 'static)>,
+    error_type: &'static str,
+) {
+    if observers().ignore(Event::GiveUp) {
+        return;
+    }
     dispatch_give_up_slow(name, reason, attempts, waited, Cause { caused_by, error, error_type });
 }
 

@@ -44,6 +44,7 @@ pub(super) fn expand(retry_block: &RetryBlock) -> TokenStream {
         predicate: Predicate { runtime, on: &params.on, error: ErrorType::FromOutcome },
         attempt: Attempt(attempt),
         exit: Exit::Break,
+        cancels_at: params.policy.cancels_at(),
     }
     .expand();
     if *is_async { quote!(async #capture { #retry_loop }) } else { quote!({ #retry_loop }) }
