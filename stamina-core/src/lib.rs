@@ -40,7 +40,9 @@ pub use api::{
     AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryContext,
     RetryingCaller, retry_context,
 };
-pub use api::{Cancelling, Uncancelled};
+pub use api::{CallOutcome, Cancelling, Uncancelled};
+#[doc(hidden)]
+pub use engine::AttemptCancel;
 #[cfg(feature = "tokio")]
 pub use engine::TokioSleeper;
 pub use engine::{AttemptTimedOut, FromAttemptTimedOut};

@@ -3,7 +3,7 @@
 //! **Not public API.** Nothing here follows semver; it is reached through
 //! `stamina::__private` by generated code only.
 
-pub use crate::engine::{AttemptLimit, Timed};
+pub use crate::engine::{AttemptLimit, Timed, TimedOutError, run_async_with_outcome, run_sync_with_outcome};
 pub use crate::engine::{
     Pause, RetryState, Settled, Site, Sleeping, Stamp, run_async, run_async_limited, run_sync,
 };

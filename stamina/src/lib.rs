@@ -524,7 +524,9 @@ pub use stamina_core::{
     error_types, is_active, retry_context, set_active,
 };
 #[doc(inline)]
-pub use stamina_core::{AttemptTimedOut, Cancelling, FromAttemptTimedOut, TimeoutMode, Uncancelled};
+pub use stamina_core::{
+    AttemptTimedOut, CallOutcome, Cancelling, FromAttemptTimedOut, TimeoutMode, Uncancelled,
+};
 #[doc(inline)]
 pub use stamina_core::{budget, instrumentation, testing};
 #[cfg(feature = "macros")]

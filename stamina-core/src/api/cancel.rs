@@ -276,3 +276,32 @@ impl<P, S> RetryContext<P, S, Cancelling> {
         run_async_limited(Site { policy: &self.policy, name: &self.name }, &self.on, &self.sleeper, block)
     }
 }
+
+impl<E> crate::engine::AttemptCancel<E> for Uncancelled {
+    #[inline]
+    fn limit(
+        _: &crate::engine::RetryState,
+        _: &crate::RetryPolicy,
+        _: impl FnOnce() -> crate::engine::Stamp,
+    ) -> Option<(
+        crate::engine::AttemptLimit,
+        fn(&mut crate::engine::RetryState, crate::engine::AttemptLimit) -> E,
+    )> {
+        None
+    }
+}
+
+impl<E: FromAttemptTimedOut> crate::engine::AttemptCancel<E> for Cancelling {
+    #[inline]
+    fn limit(
+        state: &crate::engine::RetryState,
+        policy: &crate::RetryPolicy,
+        now: impl FnOnce() -> crate::engine::Stamp,
+    ) -> Option<(
+        crate::engine::AttemptLimit,
+        fn(&mut crate::engine::RetryState, crate::engine::AttemptLimit) -> E,
+    )> {
+        let timed_out: crate::engine::TimedOutError<E> = crate::engine::RetryState::timed_out::<E>;
+        state.attempt_limit(policy, now).map(|limit| (limit, timed_out))
+    }
+}

@@ -5,8 +5,10 @@ mod attempt;
 mod callers;
 mod cancel;
 mod context;
+mod outcome;
 
 pub use attempt::Attempt;
 pub use callers::{AsyncRetryingCaller, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryingCaller};
 pub use cancel::{Cancelling, Uncancelled};
 pub use context::{RetryContext, retry_context};
+pub use outcome::CallOutcome;

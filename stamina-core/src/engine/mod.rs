@@ -49,7 +49,10 @@ pub use clock::Stamp;
 #[cfg(not(feature = "test-util"))]
 pub(crate) use clock::coarse_now;
 pub(crate) use clock::{coarse_stamp, saturating_nanos};
-pub use drive::{run_async, run_async_limited, run_sync};
+pub use drive::{
+    AttemptCancel, TimedOutError, run_async, run_async_limited, run_async_with_outcome, run_sync,
+    run_sync_with_outcome,
+};
 use pause::WaitNanos;
 pub use pause::{Pause, Sleeping};
 #[cfg(feature = "tokio")]
@@ -89,11 +92,12 @@ pub struct RetryState {
     /// When the first attempt started, if a timeout applies; otherwise the
     /// mode that needs no clock.
     start: Start,
-    /// The sum of the planned waits, in nanoseconds (low 60 bits, saturating at
-    /// 36 years), in the top two bits what a budget charged for the last
-    /// retry, for its refund on success (see [`CHARGE_SHIFT`]), and in the two
+    /// The sum of the planned waits, in nanoseconds (low 56 bits, saturating at
+    /// 833 days), in the top two bits what a budget charged for the last
+    /// retry, for its refund on success (see [`CHARGE_SHIFT`]), in the two
     /// below them whether the attempt being settled ran out of its time
-    /// ([`TIMED_OUT`], [`DEADLINE_PASSED`]).
+    /// ([`TIMED_OUT`], [`DEADLINE_PASSED`]), and in the four below those why
+    /// the loop gave up, once it has ([`REASON_SHIFT`]).
     waited_nanos: u64,
     /// The number of the attempt that runs next or is running, from 1.
     num: u32,
@@ -127,8 +131,21 @@ const DEADLINE_PASSED: u64 = 1 << 61;
 /// retry as a timeout (AWS's `RETRY_TIMEOUT_COST`), hooks see the error's
 /// type as `stamina::AttemptTimedOut`. Cleared by the next retry.
 const TIMED_OUT: u64 = 1 << 60;
+/// Where `RetryState::waited_nanos` keeps why the loop gave up: 0 while it
+/// has not, else 1 + the reason's place in [`GIVE_UP_REASONS`], for the
+/// outcome the `*_with_outcome` forms return.
+const REASON_SHIFT: u32 = 56;
+const REASON_MASK: u64 = 0xF << REASON_SHIFT;
+/// The reasons a state can keep (at most 15). A reason added to
+/// `GiveUpReason` goes here too, or outcomes report it as `None`.
+const GIVE_UP_REASONS: [GiveUpReason; 4] = [
+    GiveUpReason::AttemptsExhausted,
+    GiveUpReason::Timeout,
+    GiveUpReason::NotRetryable,
+    GiveUpReason::BudgetExhausted,
+];
 /// The planned nanoseconds of `RetryState::waited_nanos`.
-const WAITED_MASK: u64 = TIMED_OUT - 1;
+const WAITED_MASK: u64 = (1 << REASON_SHIFT) - 1;
 /// The `error_type` hooks, sinks and metrics see for a timed-out attempt.
 const TIMED_OUT_TYPE: &str = "stamina::AttemptTimedOut";
 
@@ -176,6 +193,53 @@ impl RetryState {
 
     fn waited(&self) -> Duration {
         Duration::from_nanos(self.waited_nanos & WAITED_MASK)
+    }
+
+    /// Why the loop gave up, once it has: `None` while it runs, after a
+    /// success, and when retrying is inactive (no reason is dispatched then).
+    #[inline]
+    pub fn gave_up(&self) -> Option<GiveUpReason> {
+        let code = (self.waited_nanos & REASON_MASK) >> REASON_SHIFT;
+        usize::try_from(code)
+            .ok()
+            .and_then(|code| code.checked_sub(1))
+            .and_then(|place| GIVE_UP_REASONS.get(place))
+            .copied()
+    }
+
+    /// How the loop went, once `settle` is done: `succeeded` says how it
+    /// ended, `started` is when the driver started it, `now` when it ended.
+    #[cold]
+    pub(crate) fn outcome(&self, succeeded: bool, started: Stamp, now: Stamp) -> crate::CallOutcome {
+        let waited = self.waited_nanos & WAITED_MASK;
+        // Retrying inactive: one attempt allowed, and no reason dispatched.
+        let gave_up =
+            if succeeded { None } else { Some(self.gave_up().unwrap_or(GiveUpReason::AttemptsExhausted)) };
+        crate::CallOutcome::new(
+            self.num,
+            Duration::from_nanos(waited),
+            Duration::from_nanos(started.nanos_to(now).max(waited)),
+            gave_up,
+        )
+    }
+
+    /// The time since the first attempt started, at least the waits planned
+    /// so far; for a loop that read no clock at its start (no timeout, or
+    /// testing or inactive mode), the waits planned so far. See
+    /// [`Attempt::elapsed`].
+    #[inline]
+    pub fn elapsed(&self, now: impl FnOnce() -> Stamp) -> Duration {
+        let waited = self.waited_nanos & WAITED_MASK;
+        Duration::from_nanos(self.start.timed().map_or(waited, |start| start.nanos_to(now()).max(waited)))
+    }
+
+    /// The attempt about to run, with the time elapsed since the first one
+    /// started ([`Self::elapsed`]; zero for the first, without reading the
+    /// clock).
+    #[inline]
+    pub fn attempt_at(&self, policy: &RetryPolicy, now: impl FnOnce() -> Stamp) -> Attempt {
+        let attempt = self.attempt(policy);
+        if self.num == 1 { attempt } else { attempt.with_elapsed(self.elapsed(now)) }
     }
 
     /// How long the next async attempt may run: the attempt timeout, or
@@ -456,12 +520,15 @@ impl RetryState {
 
     #[cold]
     fn give_up<E: Debug, W: ErrorView<E>>(
-        &self,
+        &mut self,
         site: Site<'_>,
         reason: GiveUpReason,
         error: &E,
         view: &W,
     ) -> Option<Pause> {
+        if let Some(place) = GIVE_UP_REASONS.iter().position(|known| *known == reason) {
+            self.waited_nanos = (self.waited_nanos & !REASON_MASK) | ((place as u64 + 1) << REASON_SHIFT);
+        }
         if self.waited_nanos & TIMED_OUT != 0 {
             instrumentation::dispatch_give_up_as(
                 *site.name,

@@ -149,11 +149,18 @@ fn call_at(callee: &TokenStream, args: TokenStream, span: Span) -> TokenStream {
     quote!(#callee #parens)
 }
 
-/// The current `Attempt` of a loop: an expression valid inside it.
-fn current_attempt(policy: &PolicyExpr) -> TokenStream {
-    let state = Locals::new().state;
+/// The current `Attempt` of a loop: an expression valid inside it, which
+/// reads the loop's clock (`flavor`'s) for the time elapsed, except for the
+/// first attempt.
+fn current_attempt(policy: &PolicyExpr, runtime: &Runtime, flavor: Flavor) -> TokenStream {
+    let Locals { state, sleeper, .. } = Locals::new();
     let policy = policy.reference();
-    quote!(#state.attempt(#policy))
+    let private = runtime.path();
+    let now = match flavor {
+        Flavor::Async => quote!(|| #private::Sleeper::stamp(&#sleeper)),
+        Flavor::Sync => quote!(#private::sync_now),
+    };
+    quote!(#state.attempt_at(#policy, #now))
 }
 
 /// How the loop waits.

@@ -13,6 +13,7 @@ mod support;
 
 mod budget_loops;
 mod deadline_attempt_timeout;
+mod deadline_outcome;
 mod deadline_strict;
 mod macro_async;
 mod macro_block;
