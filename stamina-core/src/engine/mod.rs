@@ -19,11 +19,21 @@
 //! constants, so a retried async fn's future carries 24 bytes of retry state
 //! and nothing else.
 //!
+//! The time limits beyond Python's (a strict deadline, an attempt timeout)
+//! are decided here too: `schedule` refuses a wait that would pass a strict
+//! deadline; [`RetryState::attempt_limit`] gives an async driver the time an
+//! attempt may take, and [`RetryState::timed_out`] turns one that ran out into
+//! the loop's error, noted for `settle` (a deadline's ends the loop, a
+//! budget charges the retry as a timeout). The drivers that race attempts are
+//! [`run_async_limited`], [`run_async_with_outcome`] and the macros' loop
+//! when a limit key is given.
+//!
 //! # Layout, and why
 //!
 //! | what | representation | size | why | pinned by |
 //! |---|---|---|---|---|
-//! | [`RetryState`] | `Start` + planned nanos (62 bits, and the last retry's budget charge in the top 2) + two `u32`s | 24 B | it lives in every retried future | `tests::the_state_stays_small`, `tests::planned_waits_keep_the_charge_and_saturate` |
+//! | [`RetryState`] | `Start` + planned nanos (56 bits; above them the give-up reason, 4 bits, whether the attempt ran out of time and of the deadline, 2, and the last retry's budget charge, 2) + two `u32`s | 24 B | it lives in every retried future | `tests::the_state_stays_small`, `tests::planned_waits_keep_the_charge_and_saturate` |
+//! | a time-limited attempt ([`Timed`]) | the pinned attempt's pointer, the boxed timer, the [`AttemptLimit`] | 32 B, only in loops with `attempt_timeout` or a strict deadline | a loop without either awaits the attempt as it is: no timer, no room | `tests/` future-size and allocation tests |
 //! | [`Start`](start::Start) | a clock reading, or one of three reserved values for the modes that need no clock | 8 B | the mode and the start share a word; no clock read without a timeout (about 8 ns a read) | `start::tests` |
 //! | the attempt limit | `Option<NonZeroU32>`, testing mode applied at the start | 4 B | no sentinel, same size as a `u32` | `tests::the_state_stays_small` |
 //! | [`Pause`] | the wait as inverted nanoseconds in a `NonZeroU64`, and the hooks' guards | 16 B, and `Option<Pause>` too | returned in two registers after every failure (perf: a stall when it went through memory) | `pause::tests::a_pause_is_two_words` |

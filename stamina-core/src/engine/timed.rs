@@ -65,7 +65,7 @@ impl AttemptTimedOut {
     /// use std::time::Duration;
     ///
     /// let caller = stamina::AsyncRetryingCaller::new().attempts(1).attempt_timeout(Duration::from_millis(300));
-    /// let error: std::io::Error = caller.call(|_: &std::io::Error| true, || std::future::pending()).await.unwrap_err();
+    /// let error: std::io::Error = caller.call(|_: &std::io::Error| true, || std::future::pending::<Result<(), _>>()).await.unwrap_err();
     /// let timed_out = error.get_ref().and_then(|e| e.downcast_ref::<stamina::AttemptTimedOut>()).unwrap();
     /// assert_eq!(timed_out.limit(), Duration::from_millis(300));
     /// # }
@@ -86,7 +86,7 @@ impl AttemptTimedOut {
     /// let caller = stamina::AsyncRetryingCaller::new()
     ///     .timeout(Duration::from_secs(30))
     ///     .timeout_mode(TimeoutMode::Strict);
-    /// let error: std::io::Error = caller.call(|_: &std::io::Error| true, || std::future::pending()).await.unwrap_err();
+    /// let error: std::io::Error = caller.call(|_: &std::io::Error| true, || std::future::pending::<Result<(), _>>()).await.unwrap_err();
     /// let timed_out = error.get_ref().and_then(|e| e.downcast_ref::<stamina::AttemptTimedOut>()).unwrap();
     /// assert!(timed_out.is_deadline());
     /// # }
