@@ -91,10 +91,12 @@ impl PolicyParams {
     /// Where the loop may cancel an attempt, if it may: the span of the key
     /// that asks for it (`attempt_timeout`, or a strict `timeout_mode`).
     pub(crate) fn cancels_at(&self) -> Option<Span> {
-        self.attempt_timeout
-            .as_ref()
-            .map(|(_, span)| *span)
-            .or_else(|| self.strict_timeout.and_then(|(strict, span)| strict.then_some(span)))
+        // `attempt_timeout = None` asks for no limit, and needs no conversion.
+        let attempt_timeout = match &self.attempt_timeout {
+            Some((Value::Const(None), _)) | None => None,
+            Some((_, span)) => Some(*span),
+        };
+        attempt_timeout.or_else(|| self.strict_timeout.and_then(|(strict, span)| strict.then_some(span)))
     }
 }
 
@@ -669,6 +671,7 @@ mod tests {
         assert!(matches!(limits.strict_timeout, Some((true, _))));
         assert!(limits.cancels_at().is_some());
         assert!(policy(quote!(on = f, timeout_mode = TimeoutMode::Soft)).cancels_at().is_none());
+        assert!(policy(quote!(on = f, attempt_timeout = None)).cancels_at().is_none());
         assert!(matches!(
             policy(quote!(on = f, attempt_timeout = limit)).attempt_timeout,
             Some((Value::Expr(_), _))

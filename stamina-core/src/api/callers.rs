@@ -202,7 +202,9 @@ impl<P> Debug for BoundRetryingCaller<P> {
 /// An [`attempt_timeout`](Self::attempt_timeout) or a strict
 /// [`timeout_mode`](Self::timeout_mode) makes it a caller that cancels
 /// attempts (`AsyncRetryingCaller<S, Cancelling>`), whose operations' error
-/// types convert from [`AttemptTimedOut`](crate::AttemptTimedOut).
+/// types convert from [`AttemptTimedOut`](crate::AttemptTimedOut). A policy
+/// given whole with [`policy`](Self::policy) keeps the caller's kind: set the
+/// limits on the caller for its attempts to be cancelled.
 #[derive(Clone, Copy, Default, PartialEq)]
 pub struct AsyncRetryingCaller<S = DefaultSleeper, C = Uncancelled> {
     pub(super) policy: RetryPolicy,

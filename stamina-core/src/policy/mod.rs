@@ -201,7 +201,9 @@ impl RetryPolicy {
     ///
     /// The clock starts when the first attempt starts. The limit is soft: it is
     /// checked after each retryable failure, and a retry that was scheduled before
-    /// the deadline still runs, even if its wait carries past it.
+    /// the deadline still runs, even if its wait carries past it. A
+    /// [strict](TimeoutMode::Strict) [`timeout_mode`](Self::timeout_mode)
+    /// makes it a deadline that holds.
     ///
     /// # Panics
     ///

@@ -254,3 +254,19 @@ async fn testing_mode_and_inactive_retrying_keep_the_attempt_timeout() {
     assert!(inactive.await.is_err());
     assert_eq!(started.elapsed(), ms(2_000), "one attempt");
 }
+
+fn assert_send<T: Send>(value: T) -> T {
+    value
+}
+
+#[tokio::test(start_paused = true)]
+async fn time_limited_futures_are_send() {
+    let calls = AtomicU32::new(0);
+    let caller = stamina::AsyncRetryingCaller::new().attempt_timeout(ms(10));
+    assert_eq!(assert_send(caller.call(always, || hangs_first(&calls, 0))).await, Ok(1));
+    let (result, _) = assert_send(caller.call_with_outcome(always, || hangs_first(&calls, 0))).await;
+    assert_eq!(result, Ok(2));
+    let context = stamina::retry_context(always).timeout_mode(stamina::TimeoutMode::Strict);
+    assert_eq!(assert_send(context.call_async(async |_| hangs_first(&calls, 0).await)).await, Ok(3));
+    assert_eq!(assert_send(hangs_twice(&AtomicU32::new(2))).await, Ok(3));
+}
