@@ -110,6 +110,16 @@ fn time_limits_allocate_one_timer_per_attempt_and_nothing_unset() {
             assert_eq!(result.unwrap(), 4);
         });
     });
+    assert_no_allocations("an outcome, sync and async", || {
+        let (result, outcome) = RetryingCaller::new().call_with_outcome(always, || Ok::<_, Transient>(1));
+        assert_eq!((result.unwrap(), outcome.attempts()), (1, 1));
+        runtime.block_on(async {
+            let (result, outcome) =
+                unset.call_with_outcome(always, || async { Err::<(), _>(io_error()) }).await;
+            assert!(result.is_err());
+            assert_eq!(outcome.attempts(), 10);
+        });
+    });
     for (attempts, what) in
         [(1_u32, "a success under attempt_timeout"), (4, "3 retries under attempt_timeout")]
     {
