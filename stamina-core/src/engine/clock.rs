@@ -63,7 +63,7 @@ pub(crate) fn coarse_now() -> Instant {
 /// Not public API: it appears in [`Sleeper::stamp`](crate::Sleeper::stamp),
 /// which only the crate calls.
 #[doc(hidden)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Stamp(i64);
 
 static STAMP_BASE: OnceLock<Instant> = OnceLock::new();
@@ -72,6 +72,15 @@ impl Stamp {
     /// How many of the lowest values no reading takes: readings are clamped
     /// above them.
     const RESERVED: i64 = 4;
+
+    /// A value that is not a reading, for "no clock was read".
+    pub(crate) const NONE: Self = Self::reserved(0);
+
+    /// The clock of a loop that has none to offer (a `Sleeper` of the user's,
+    /// whose `now` needs `&self`): a reserved value, which measures nothing.
+    pub(crate) fn none() -> Self {
+        Self::NONE
+    }
 
     /// A value that is not a reading: `n` in `0..4`. The retry state stores
     /// its mode in them (see `engine::start`), so that the mode and the start

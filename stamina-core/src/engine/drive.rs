@@ -22,14 +22,14 @@ pub trait AttemptArg {
     /// The argument for the attempt `state` is about to run.
     fn for_attempt(state: &RetryState, policy: &RetryPolicy) -> Self;
 
-    /// The same, on the loop's clock `now` for what needs one (an
+    /// The same, with the loop's `clock` for what reads one (an
     /// [`Attempt`]'s elapsed time).
     #[inline]
-    fn for_attempt_at(state: &RetryState, policy: &RetryPolicy, now: impl FnOnce() -> super::Stamp) -> Self
+    fn for_attempt_at(state: &RetryState, policy: &RetryPolicy, clock: fn() -> super::Stamp) -> Self
     where
         Self: Sized,
     {
-        let _ = now;
+        let _ = clock;
         Self::for_attempt(state, policy)
     }
 }
@@ -41,8 +41,8 @@ impl AttemptArg for Attempt {
     }
 
     #[inline]
-    fn for_attempt_at(state: &RetryState, policy: &RetryPolicy, now: impl FnOnce() -> super::Stamp) -> Self {
-        state.attempt_at(policy, now)
+    fn for_attempt_at(state: &RetryState, policy: &RetryPolicy, clock: fn() -> super::Stamp) -> Self {
+        state.attempt_at(policy, clock)
     }
 }
 
@@ -109,7 +109,7 @@ where
             // `.await` would: what it holds (a connection, a permit) is not
             // kept through the backoff.
             let outcome = {
-                let attempt = core::pin::pin!(op(A::for_attempt_at(&state, site.policy, || sleeper.stamp())));
+                let attempt = core::pin::pin!(op(A::for_attempt_at(&state, site.policy, sleeper.clock())));
                 attempt.await
             };
             // The match ends before the wait: its temporaries are not kept
@@ -153,7 +153,7 @@ where
         let mut state = RetryState::new(site.policy, || sleeper.stamp());
         loop {
             let outcome = {
-                let attempt = core::pin::pin!(op(A::for_attempt_at(&state, site.policy, || sleeper.stamp())));
+                let attempt = core::pin::pin!(op(A::for_attempt_at(&state, site.policy, sleeper.clock())));
                 match state.attempt_limit(site.policy, || sleeper.stamp()) {
                     None => attempt.await,
                     Some(limit) => {
@@ -253,7 +253,7 @@ where
         let mut state = RetryState::new(site.policy, || started);
         loop {
             let outcome = {
-                let attempt = core::pin::pin!(op(A::for_attempt_at(&state, site.policy, || sleeper.stamp())));
+                let attempt = core::pin::pin!(op(A::for_attempt_at(&state, site.policy, sleeper.clock())));
                 match C::limit(&state, site.policy, || sleeper.stamp()) {
                     None => attempt.await,
                     Some((limit, timed_out)) => match Timed::new(attempt, limit, sleeper).await {

@@ -233,23 +233,12 @@ impl RetryState {
         )
     }
 
-    /// The time since the first attempt started, at least the waits planned
-    /// so far; for a loop that read no clock at its start (no timeout, or
-    /// testing or inactive mode), the waits planned so far. See
-    /// [`Attempt::elapsed`].
+    /// The attempt about to run, able to tell the time since the first one
+    /// started on `clock` (the loop's), which it reads only when asked
+    /// ([`Attempt::elapsed`]): a block that does not ask pays no clock read.
     #[inline]
-    pub fn elapsed(&self, now: impl FnOnce() -> Stamp) -> Duration {
-        let waited = self.waited_nanos & WAITED_MASK;
-        Duration::from_nanos(self.start.timed().map_or(waited, |start| start.nanos_to(now()).max(waited)))
-    }
-
-    /// The attempt about to run, with the time elapsed since the first one
-    /// started ([`Self::elapsed`]; zero for the first, without reading the
-    /// clock).
-    #[inline]
-    pub fn attempt_at(&self, policy: &RetryPolicy, now: impl FnOnce() -> Stamp) -> Attempt {
-        let attempt = self.attempt(policy);
-        if self.num == 1 { attempt } else { attempt.with_elapsed(self.elapsed(now)) }
+    pub fn attempt_at(&self, policy: &RetryPolicy, clock: fn() -> Stamp) -> Attempt {
+        self.attempt(policy).measured_from(self.start.stamp(), self.waited_nanos & WAITED_MASK, clock)
     }
 
     /// How long the next async attempt may run: the attempt timeout, or
@@ -463,9 +452,11 @@ impl RetryState {
             // Python's soft check; then a strict deadline's: no wait that
             // would end at or past it is started (MongoDB's CSOT rule: "if
             // the delay exceeds the deadline, bail early").
+            // (A deadline passed only in strict mode: one branch in soft mode.)
             if spent >= timeout
-                || self.waited_nanos & DEADLINE_PASSED != 0
-                || (site.policy.strict_deadline().is_some() && spent.saturating_add(planned.get()) >= timeout)
+                || (site.policy.get_timeout_mode() == crate::TimeoutMode::Strict
+                    && (self.waited_nanos & DEADLINE_PASSED != 0
+                        || spent.saturating_add(planned.get()) >= timeout))
             {
                 return self.give_up(site, GiveUpReason::Timeout, error, view);
             }

@@ -149,18 +149,17 @@ fn call_at(callee: &TokenStream, args: TokenStream, span: Span) -> TokenStream {
     quote!(#callee #parens)
 }
 
-/// The current `Attempt` of a loop: an expression valid inside it, which
-/// reads the loop's clock (`flavor`'s) for the time elapsed, except for the
-/// first attempt.
+/// The current `Attempt` of a loop: an expression valid inside it, with the
+/// loop's clock (`flavor`'s), which it reads only if asked the time elapsed.
 fn current_attempt(policy: &PolicyExpr, runtime: &Runtime, flavor: Flavor) -> TokenStream {
     let Locals { state, sleeper, .. } = Locals::new();
     let policy = policy.reference();
     let private = runtime.path();
-    let now = match flavor {
-        Flavor::Async => quote!(|| #private::Sleeper::stamp(&#sleeper)),
+    let clock = match flavor {
+        Flavor::Async => quote!(#private::Sleeper::clock(&#sleeper)),
         Flavor::Sync => quote!(#private::sync_now),
     };
-    quote!(#state.attempt_at(#policy, #now))
+    quote!(#state.attempt_at(#policy, #clock))
 }
 
 /// How the loop waits.
