@@ -63,7 +63,7 @@ pub(crate) fn coarse_now() -> Instant {
 /// Not public API: it appears in [`Sleeper::stamp`](crate::Sleeper::stamp),
 /// which only the crate calls.
 #[doc(hidden)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stamp(i64);
 
 static STAMP_BASE: OnceLock<Instant> = OnceLock::new();
