@@ -33,7 +33,7 @@
 //! | what | representation | size | why | pinned by |
 //! |---|---|---|---|---|
 //! | [`RetryState`] | `Start` + planned nanos (56 bits; above them the give-up reason, 4 bits, whether the attempt ran out of time and of the deadline, 2, and the last retry's budget charge, 2) + two `u32`s | 24 B | it lives in every retried future | `tests::the_state_stays_small`, `tests::planned_waits_keep_the_charge_and_saturate` |
-//! | a time-limited attempt ([`Timed`]) | the pinned attempt's pointer, the boxed timer, the [`AttemptLimit`] | 32 B, only in loops with `attempt_timeout` or a strict deadline | a loop without either awaits the attempt as it is: no timer, no room | `tests/` future-size and allocation tests |
+//! | a time-limited attempt ([`Timed`]) | the pinned attempt's pointer, the boxed timer, the [`AttemptLimit`] (nanos and the deadline bit) | 24 B, only in loops with `attempt_timeout` or a strict deadline | a loop without either awaits the attempt as it is: no timer, no room | `tests/` future-size and allocation tests |
 //! | [`Start`](start::Start) | a clock reading, or one of three reserved values for the modes that need no clock | 8 B | the mode and the start share a word; no clock read without a timeout (about 8 ns a read) | `start::tests` |
 //! | the attempt limit | `Option<NonZeroU32>`, testing mode applied at the start | 4 B | no sentinel, same size as a `u32` | `tests::the_state_stays_small` |
 //! | [`Pause`] | the wait as inverted nanoseconds in a `NonZeroU64`, and the hooks' guards | 16 B, and `Option<Pause>` too | returned in two registers after every failure (perf: a stall when it went through memory) | `pause::tests::a_pause_is_two_words` |
@@ -263,9 +263,9 @@ impl RetryState {
             _ => None,
         };
         match (own, left) {
-            (Some(own), Some(left)) if left <= own => Some(AttemptLimit { nanos: left, at_deadline: true }),
-            (Some(own), _) => Some(AttemptLimit { nanos: own, at_deadline: false }),
-            (None, Some(left)) => Some(AttemptLimit { nanos: left, at_deadline: true }),
+            (Some(own), Some(left)) if left <= own => Some(AttemptLimit::new(left, true)),
+            (Some(own), _) => Some(AttemptLimit::new(own, false)),
+            (None, Some(left)) => Some(AttemptLimit::new(left, true)),
             (None, None) => None,
         }
     }
@@ -275,7 +275,7 @@ impl RetryState {
     /// deadline's ends the loop.
     #[cold]
     pub fn timed_out<E: FromAttemptTimedOut>(&mut self, limit: AttemptLimit) -> E {
-        self.waited_nanos |= if limit.at_deadline { TIMED_OUT | DEADLINE_PASSED } else { TIMED_OUT };
+        self.waited_nanos |= if limit.at_deadline() { TIMED_OUT | DEADLINE_PASSED } else { TIMED_OUT };
         E::from_attempt_timed_out(limit.timed_out())
     }
 
@@ -618,7 +618,7 @@ mod tests {
         let site = Site { policy: &policy, name: &CallableName::new("engine::tests") };
         let mut state = RetryState::new(&policy, || still);
         let limit = state.attempt_limit(&policy, || still).expect("a deadline applies");
-        assert_eq!(limit, AttemptLimit { nanos: 30_000_000_000, at_deadline: true });
+        assert_eq!(limit, AttemptLimit::new(30_000_000_000, true));
         let outcome: Result<(), std::io::Error> = Err(state.timed_out(limit));
         let retry_all = |_: &std::io::Error| true;
         match state.settle(site, outcome, &retry_all, || still, instrumentation::NoErrorView) {
@@ -630,7 +630,7 @@ mod tests {
         let site = Site { policy: &policy, name: &CallableName::new("engine::tests") };
         let mut state = RetryState::new(&policy, || still);
         let limit = state.attempt_limit(&policy, || still).expect("an attempt timeout applies");
-        assert_eq!(limit, AttemptLimit { nanos: 2_000_000_000, at_deadline: false });
+        assert_eq!(limit, AttemptLimit::new(2_000_000_000, false));
         let outcome: Result<(), std::io::Error> = Err(state.timed_out(limit));
         assert!(matches!(
             state.settle(site, outcome, &retry_all, || still, instrumentation::NoErrorView),

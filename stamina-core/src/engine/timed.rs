@@ -135,18 +135,34 @@ impl<E: From<AttemptTimedOut>> FromAttemptTimedOut for E {
 }
 
 /// How long the next attempt may run, and whether the strict deadline, not
-/// the attempt timeout, sets the limit.
+/// the attempt timeout, sets the limit: nanoseconds (saturating at 292
+/// years) with the deadline in the top bit, one word in the racing future.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct AttemptLimit {
-    pub(crate) nanos: u64,
-    pub(crate) at_deadline: bool,
-}
+pub struct AttemptLimit(u64);
 
 impl AttemptLimit {
+    const AT_DEADLINE: u64 = 1 << 63;
+
+    /// `nanos` (saturating), set by the deadline or not.
+    pub(crate) const fn new(nanos: u64, at_deadline: bool) -> Self {
+        let nanos = if nanos < Self::AT_DEADLINE { nanos } else { Self::AT_DEADLINE - 1 };
+        Self(if at_deadline { nanos | Self::AT_DEADLINE } else { nanos })
+    }
+
+    /// The time the attempt is given, in nanoseconds.
+    pub(crate) const fn nanos(self) -> u64 {
+        self.0 & !Self::AT_DEADLINE
+    }
+
+    /// Whether the strict deadline sets it.
+    pub(crate) const fn at_deadline(self) -> bool {
+        self.0 & Self::AT_DEADLINE != 0
+    }
+
     /// The error of an attempt that ran out of this limit.
     pub(crate) fn timed_out(self) -> AttemptTimedOut {
-        AttemptTimedOut { limit: Duration::from_nanos(self.nanos), at_deadline: self.at_deadline }
+        AttemptTimedOut { limit: Duration::from_nanos(self.nanos()), at_deadline: self.at_deadline() }
     }
 }
 
@@ -176,7 +192,8 @@ impl<F, S> Timed<F, S> {
         Z: super::Sleeper<Sleep = S>,
     {
         // A sleeper is never asked for a zero wait.
-        let timer = (limit.nanos != 0).then(|| Box::pin(sleeper.sleep(Duration::from_nanos(limit.nanos))));
+        let timer =
+            (limit.nanos() != 0).then(|| Box::pin(sleeper.sleep(Duration::from_nanos(limit.nanos()))));
         Self { attempt, timer, limit }
     }
 }
@@ -206,13 +223,17 @@ mod tests {
 
     #[test]
     fn the_error_says_which_limit_and_converts_to_io() {
-        let own = AttemptLimit { nanos: 2_000_000_000, at_deadline: false }.timed_out();
+        let own = AttemptLimit::new(2_000_000_000, false).timed_out();
         assert_eq!(own.to_string(), "the attempt did not finish within its attempt timeout of 2s");
         assert!(!own.is_deadline());
-        let deadline = AttemptLimit { nanos: 1_500_000, at_deadline: true }.timed_out();
+        let deadline = AttemptLimit::new(1_500_000, true).timed_out();
         assert_eq!(deadline.to_string(), "the attempt was cancelled at the strict deadline, after 1.5ms");
         let io = std::io::Error::from(own);
         assert_eq!(io.kind(), std::io::ErrorKind::TimedOut);
         assert_eq!(io.to_string(), own.to_string());
+        assert_eq!(AttemptLimit::new(u64::MAX, true).nanos(), (1 << 63) - 1);
+        assert!(AttemptLimit::new(u64::MAX, true).at_deadline());
+        assert!(!AttemptLimit::new(u64::MAX, false).at_deadline());
+        assert_eq!(size_of::<AttemptLimit>(), 8);
     }
 }
