@@ -174,3 +174,19 @@ async fn inactive_retrying_tells_one_attempt_exhausted() {
     let (_, outcome) = stamina::testing::future_scope(stamina::testing::Mode::Inactive, run).await;
     assert_eq!((outcome.attempts(), outcome.gave_up()), (1, Some(GiveUpReason::AttemptsExhausted)));
 }
+
+static THROTTLES: RetryBudget = RetryBudget::token_quota(QuotaParams::AWS_STANDARD);
+
+#[test]
+fn a_throttled_retry_under_a_budget_does_not_look_like_a_timeout() {
+    // The budget's charge for the last retry is kept beside the planned
+    // waits; the timeout check reads the waits alone (it once read the
+    // charge too, and gave up with `Timeout` after a throttled retry).
+    let caller = RetryingCaller::new().attempts(3).wait_max(Duration::ZERO).budget(&THROTTLES);
+    let (result, outcome) = caller.call_with_outcome(
+        |_: &std::io::Error| stamina::Decision::Throttled(None),
+        || Err::<(), _>(io_error()),
+    );
+    assert!(result.is_err());
+    assert_eq!((outcome.attempts(), outcome.gave_up()), (3, Some(GiveUpReason::AttemptsExhausted)));
+}
