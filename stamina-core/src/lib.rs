@@ -50,8 +50,12 @@ pub use api::{
     AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryContext,
     RetryingCaller, RetryingIter, RetryingStream, retry_context,
 };
+pub use api::{CallOutcome, Cancelling, Uncancelled};
+#[doc(hidden)]
+pub use engine::AttemptCancel;
 #[cfg(feature = "tokio")]
 pub use engine::TokioSleeper;
+pub use engine::{AttemptTimedOut, FromAttemptTimedOut};
 pub use engine::{DefaultSleeper, Sleeper};
 #[cfg(feature = "reqwest-middleware")]
 pub use integrations::reqwest_middleware;
@@ -60,5 +64,5 @@ pub use integrations::tower;
 #[cfg(feature = "http")]
 pub use on::http;
 pub use on::{Decision, ErrorChain, ErrorTypeList, IntoDecision, error_type, error_types};
-pub use policy::RetryPolicy;
+pub use policy::{RetryPolicy, TimeoutMode};
 pub use testing::{is_active, set_active};

@@ -3,10 +3,14 @@
 //! **Not public API.** Nothing here follows semver; it is reached through
 //! `stamina::__private` by generated code only.
 
-pub use crate::engine::{Pause, RetryState, Settled, Site, Sleeping, Stamp, run_async, run_sync};
+pub use crate::engine::{AttemptLimit, Timed, TimedOutError, run_async_with_outcome, run_sync_with_outcome};
+pub use crate::engine::{
+    Pause, RetryState, Settled, Site, Sleeping, Stamp, run_async, run_async_limited, run_sync,
+};
 pub use crate::instrumentation::CallableName;
 /// Retried streams and iterators, for stream fns under `#[retry]`.
 pub use crate::stream;
+pub use core::pin::pin;
 
 use core::fmt::Debug;
 use core::time::Duration;
@@ -73,8 +77,8 @@ where
     on
 }
 
-pub use crate::Attempt;
 pub use crate::engine::Sleeper;
+pub use crate::{Attempt, TimeoutMode};
 
 /// Runs one attempt of a sync fn's body. The bound gives the body's closure its
 /// return type `R`, so `?` and `return` inside it know what they produce.

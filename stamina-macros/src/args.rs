@@ -18,6 +18,8 @@ const POLICY_KEYS: &[&str] = &[
     "on",
     "attempts",
     "timeout",
+    "timeout_mode",
+    "attempt_timeout",
     "wait_initial",
     "wait_max",
     "wait_jitter",
@@ -81,6 +83,24 @@ pub(crate) struct PolicyParams {
     /// The retry budget: the path of a `static` (borrowed in a constant), or
     /// a `&'static RetryBudget` expression (`PER_HOST.get(host)`).
     pub(crate) budget: Option<BudgetArg>,
+    /// `attempt_timeout = ...`: nanoseconds, `None` for no limit; with the
+    /// key's span, where a sync fn's error and a missing conversion's go.
+    pub(crate) attempt_timeout: Option<(Value<Option<u64>>, Span)>,
+    /// `timeout_mode = strict` (true) or `soft`, with the key's span.
+    pub(crate) strict_timeout: Option<(bool, Span)>,
+}
+
+impl PolicyParams {
+    /// Where the loop may cancel an attempt, if it may: the span of the key
+    /// that asks for it (`attempt_timeout`, or a strict `timeout_mode`).
+    pub(crate) fn cancels_at(&self) -> Option<Span> {
+        // `attempt_timeout = None` asks for no limit, and needs no conversion.
+        let attempt_timeout = match &self.attempt_timeout {
+            Some((Value::Const(None), _)) | None => None,
+            Some((_, span)) => Some(*span),
+        };
+        attempt_timeout.or_else(|| self.strict_timeout.and_then(|(strict, span)| strict.then_some(span)))
+    }
 }
 
 /// `budget = ...`.
@@ -165,6 +185,8 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
         wait_jitter: None,
         wait_exp_base: None,
         budget: None,
+        attempt_timeout: None,
+        strict_timeout: None,
     };
     let mut runtime = Runtime::default();
     let mut clone = Vec::new();
@@ -223,6 +245,13 @@ pub(crate) fn check(raw: RawArgs, for_macro: Macro, errors: &mut Errors) -> (Run
             "on_result" => on = Some(OnArg::Result(Box::new(expr))),
             "attempts" => policy.attempts = errors.handle(attempts(expr)),
             "timeout" => policy.timeout = errors.handle(timeout(expr)),
+            "timeout_mode" => {
+                policy.strict_timeout = errors.handle(timeout_mode(&expr)).map(|strict| (strict, key.span()));
+            }
+            "attempt_timeout" => {
+                policy.attempt_timeout =
+                    errors.handle(attempt_timeout(expr)).map(|value| (value, key.span()));
+            }
             "wait_initial" => policy.wait_initial = errors.handle(wait(expr, "wait_initial")),
             "wait_max" => policy.wait_max = errors.handle(wait(expr, "wait_max")),
             "wait_jitter" => policy.wait_jitter = errors.handle(wait(expr, "wait_jitter")),
@@ -439,6 +468,43 @@ fn timeout(expr: Expr) -> darling::Result<Value<Option<u64>>> {
     }
 }
 
+/// `timeout_mode = strict` or `soft` (or `TimeoutMode::Strict`, `Soft`):
+/// whether the timeout is a strict deadline. Known at compile time, since it
+/// decides whether the loop races each attempt against a timer.
+fn timeout_mode(expr: &Expr) -> darling::Result<bool> {
+    if let Expr::Path(path) = expr
+        && path.qself.is_none()
+        && let Some(last) = path.path.segments.last()
+        && last.arguments.is_empty()
+    {
+        match last.ident.to_string().as_str() {
+            "strict" | "Strict" => return Ok(true),
+            "soft" | "Soft" => return Ok(false),
+            _ => {}
+        }
+    }
+    Err(Error::custom(
+        "`timeout_mode` takes `strict` (a deadline that no wait passes and that cancels an async attempt) \
+         or `soft` (Python's timeout, the default)",
+    )
+    .with_span(expr))
+}
+
+/// `attempt_timeout = "2s"`, a `Duration` expression, or `None`.
+fn attempt_timeout(expr: Expr) -> darling::Result<Value<Option<u64>>> {
+    if is_none(&expr) {
+        return Ok(Value::Const(None));
+    }
+    match duration_literal(&expr, "attempt_timeout")? {
+        Some(0) => Err(Error::custom(
+            "a zero `attempt_timeout` would fail every attempt: give it the time an attempt may take, such as \"2s\"",
+        )
+        .with_span(&expr)),
+        Some(nanos) => Ok(Value::Const(Some(nanos))),
+        None => Ok(Value::Expr(Box::new(expr))),
+    }
+}
+
 fn wait(expr: Expr, name: &str) -> darling::Result<Value<u64>> {
     if is_none(&expr) {
         return Err(Error::custom(format!(
@@ -607,10 +673,8 @@ mod tests {
         );
         assert_eq!(
             check_args(quote!(on = f, clone(x)), Macro::Block).1,
-            [
-                "unknown parameter `clone`: the parameters are `on`, `attempts`, `timeout`, `wait_initial`, `wait_max`, \
-              `wait_jitter`, `wait_exp_base`, `budget`, `crate`, `name`"
-            ]
+            ["unknown parameter `clone`: the parameters are `on`, `attempts`, `timeout`, `timeout_mode`, \
+                 `attempt_timeout`, `wait_initial`, `wait_max`, `wait_jitter`, `wait_exp_base`, `budget`, `crate`, `name`"]
         );
         assert_eq!(
             only_problem(quote!(on = f, clone = x)),
@@ -650,6 +714,36 @@ mod tests {
         );
         assert!(only_problem(quote!(on = f, wait_max = true)).starts_with("`wait_max` takes a duration"));
         assert!(only_problem(quote!(on = f, timeout = 0)).starts_with("a zero `timeout` would never retry"));
+    }
+
+    #[test]
+    fn time_limits_are_checked_at_compile_time() {
+        let policy = |args| check_args(args, Macro::Block).0.expect("valid parameters").policy;
+        let limits = policy(quote!(on = f, timeout_mode = strict, attempt_timeout = "2s"));
+        assert!(matches!(limits.attempt_timeout, Some((Value::Const(Some(2_000_000_000)), _))));
+        assert!(matches!(limits.strict_timeout, Some((true, _))));
+        assert!(limits.cancels_at().is_some());
+        assert!(policy(quote!(on = f, timeout_mode = TimeoutMode::Soft)).cancels_at().is_none());
+        assert!(policy(quote!(on = f, attempt_timeout = None)).cancels_at().is_none());
+        assert!(matches!(
+            policy(quote!(on = f, attempt_timeout = limit)).attempt_timeout,
+            Some((Value::Expr(_), _))
+        ));
+        assert!(
+            only_problem(quote!(on = f, timeout_mode = "strict"))
+                .starts_with("`timeout_mode` takes `strict`")
+        );
+        assert!(
+            only_problem(quote!(on = f, timeout_mode = hard)).starts_with("`timeout_mode` takes `strict`")
+        );
+        assert!(
+            only_problem(quote!(on = f, attempt_timeout = 0))
+                .starts_with("a zero `attempt_timeout` would fail")
+        );
+        assert!(
+            only_problem(quote!(on = f, attempt_timeout = -1))
+                .starts_with("`attempt_timeout` cannot be negative")
+        );
     }
 
     #[test]

@@ -95,6 +95,9 @@ pub(crate) fn retry_fn(args: syn::Result<RawArgs>, item: RawItem) -> Result<Retr
     };
     check_clones(&function, &params, &mut errors);
     let (stream, result) = check_stream(&function, &params, result, &mut errors);
+    if function.sig.asyncness.is_none() {
+        reject_sync_attempt_timeout(&params, "fn", &mut errors);
+    }
     errors
         .finish(RetryFn { runtime, params, function, result, stream })
         .map_err(|errors| Rejected { errors, in_expression: false })
@@ -305,9 +308,29 @@ pub(crate) fn retry_block(input: syn::Result<BlockInput>) -> Result<RetryBlock, 
         return Err(RejectedBlock { errors, fallback: None });
     };
     let closure = check_closure(closure, &mut errors);
+    if let Some(params) = &params
+        && !closure.is_async
+    {
+        reject_sync_attempt_timeout(params, "closure", &mut errors);
+    }
     match params {
         Some(params) if errors.len() == 0 => Ok(RetryBlock { runtime, params, closure }),
         _ => Err(RejectedBlock { errors, fallback: Some(Box::new((runtime, closure))) }),
+    }
+}
+
+/// `attempt_timeout` on sync code: it cannot be cancelled, so the limit could
+/// not be kept.
+fn reject_sync_attempt_timeout(params: &Params, what: &str, errors: &mut Errors) {
+    if let Some((_, key)) = &params.policy.attempt_timeout {
+        errors.at(
+            *key,
+            format!(
+                "`attempt_timeout` needs an async {what}: sync code cannot be cancelled, so a hung attempt could \
+                 not be stopped; give the operation its own timeout instead (an HTTP client's, such as reqwest's \
+                 `ClientBuilder::timeout`, or a socket's `set_read_timeout`)"
+            ),
+        );
     }
 }
 

@@ -43,7 +43,9 @@
 //! - [Async runtimes](#async-runtimes)
 //! - [Cargo features](#cargo-features)
 //! - Pages: [differences from Python stamina](docs::differences_from_python), [what the
-//!   built-in sinks print](docs::sink_output), [retrying streams and iterators](docs::streams)
+//!   built-in sinks print](docs::sink_output), [retrying streams and iterators](docs::streams),
+//!   [time limits: the soft timeout, the strict deadline and the attempt
+//!   timeout](docs::time_limits)
 //!
 //! # Retrying a function: `#[stamina::retry]`
 //!
@@ -233,6 +235,8 @@
 //! | `on_result` | instead of `on` | a fn path or closure over `&Result<T, E>` | retry on the whole result, an `Ok` value too (an HTTP client's `Ok(503)`); the last result is returned unchanged. The builders' form is `call_on_result` |
 //! | `attempts` | `10` | a whole number ≥ 1, `None`, or a `u32` (or `Option<u32>`) expression | total attempts, **including the first**; `None` for no limit |
 //! | `timeout` | 45 s | a duration (not zero), `None`, or an `Option<Duration>` expression | total time, from the start of the first attempt; `None` for no limit |
+//! | `timeout_mode` | `soft` | `soft` or `strict` | `soft`: Python's, checked after failures only; `strict`: a deadline no wait passes, that cancels an async attempt ([time limits](docs::time_limits)) |
+//! | `attempt_timeout` | none | async only: a duration (not zero), `None`, or an `Option<Duration>` expression | how long one attempt may run before it is dropped and fails with [`AttemptTimedOut`]; the error type needs `From<AttemptTimedOut>` ([time limits](docs::time_limits)) |
 //! | `wait_initial` | 100 ms | a duration | the backoff after the first failure, before jitter. **The default 1 s jitter swamps a small value**: `wait_initial = "50ms"` alone waits 0.05 to 1.05 s. Add `wait_jitter = "10ms"` (or `0`) |
 //! | `wait_max` | 5 s | a duration | the cap on each computed wait, jitter included |
 //! | `wait_jitter` | 1 s | a duration; `0` switches it off | the most random jitter added to each wait, before the cap |
@@ -268,6 +272,9 @@
 //! The timeout is a soft limit, checked only after a failure: a retry
 //! scheduled before the deadline still runs, and a success after the deadline
 //! is returned. A first attempt that ends past the deadline is not retried.
+//! `timeout_mode = strict` makes it a deadline that holds, and
+//! `attempt_timeout` bounds each async attempt: see [time
+//! limits](docs::time_limits).
 //!
 //! # Choosing `on`
 //!
@@ -538,6 +545,9 @@ pub use stamina_core::{
     AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, BoundRetryingCaller, Decision, DefaultSleeper,
     ErrorChain, ErrorTypeList, IntoDecision, RetryContext, RetryPolicy, RetryingCaller, Sleeper, error_type,
     error_types, is_active, retry_context, set_active,
+};
+pub use stamina_core::{
+    AttemptTimedOut, CallOutcome, Cancelling, FromAttemptTimedOut, TimeoutMode, Uncancelled,
 };
 #[doc(inline)]
 pub use stamina_core::{RetryingIter, RetryingStream, stream};

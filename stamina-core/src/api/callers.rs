@@ -5,12 +5,15 @@
 use core::fmt;
 use core::fmt::Debug;
 use core::future::Future;
+use core::marker::PhantomData;
 
 use crate::RetryPolicy;
 use crate::engine::{DefaultSleeper, Site, Sleeper, run_async, run_sync};
 use crate::instrumentation::CallableName;
 use crate::on::IntoDecision;
 use crate::policy::policy_setters;
+
+use super::cancel::Uncancelled;
 
 /// Retries sync calls with one configuration; reusable, `Copy` and cheap.
 ///
@@ -195,11 +198,19 @@ impl<P> Debug for BoundRetryingCaller<P> {
 ///
 /// Without the `tokio` feature, give it a [`Sleeper`] with
 /// [`sleeper`](Self::sleeper).
+///
+/// An [`attempt_timeout`](Self::attempt_timeout) or a strict
+/// [`timeout_mode`](Self::timeout_mode) makes it a caller that cancels
+/// attempts (`AsyncRetryingCaller<S, Cancelling>`), whose operations' error
+/// types convert from [`AttemptTimedOut`](crate::AttemptTimedOut). A policy
+/// given whole with [`policy`](Self::policy) keeps the caller's kind: set the
+/// limits on the caller for its attempts to be cancelled.
 #[derive(Clone, Copy, Default, PartialEq)]
-pub struct AsyncRetryingCaller<S = DefaultSleeper> {
+pub struct AsyncRetryingCaller<S = DefaultSleeper, C = Uncancelled> {
     pub(super) policy: RetryPolicy,
     pub(super) name: CallableName,
     pub(super) sleeper: S,
+    pub(super) cancel: PhantomData<C>,
 }
 
 impl AsyncRetryingCaller {
@@ -214,11 +225,12 @@ impl AsyncRetryingCaller {
             policy: RetryPolicy::new(),
             name: CallableName::CONTEXT_BLOCK,
             sleeper: DefaultSleeper::default(),
+            cancel: PhantomData,
         }
     }
 }
 
-impl<S> AsyncRetryingCaller<S> {
+impl<S, C> AsyncRetryingCaller<S, C> {
     policy_setters!();
 
     /// Waits with `sleeper` instead, and measures the timeout on its clock.
@@ -239,10 +251,28 @@ impl<S> AsyncRetryingCaller<S> {
     /// # }
     /// ```
     #[must_use]
-    pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> AsyncRetryingCaller<S2> {
-        AsyncRetryingCaller { policy: self.policy, name: self.name, sleeper }
+    pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> AsyncRetryingCaller<S2, C> {
+        AsyncRetryingCaller { policy: self.policy, name: self.name, sleeper, cancel: PhantomData }
     }
 
+    /// Binds the predicate `on`, for calls with [`BoundAsyncRetryingCaller::call`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let on_any = stamina::AsyncRetryingCaller::new().on(|_: &std::io::Error| true);
+    /// assert_eq!(on_any.call(|| async { Ok::<_, std::io::Error>(7) }).await.unwrap(), 7);
+    /// # }
+    /// ```
+    pub fn on<P>(&self, on: P) -> BoundAsyncRetryingCaller<P, S, C>
+    where
+        S: Clone,
+        C: Clone,
+    {
+        BoundAsyncRetryingCaller { caller: self.clone(), on }
+    }
+}
+
+impl<S> AsyncRetryingCaller<S> {
     /// Calls `op` and awaits its future until it succeeds, `on` rejects its
     /// error, or a limit is reached; returns the last result unchanged. Hooks
     /// see the caller's [`name`](Self::name), `<context block>` by default.
@@ -274,24 +304,9 @@ impl<S> AsyncRetryingCaller<S> {
     {
         run_async(Site { policy: &self.policy, name: &self.name }, on, &self.sleeper, move |()| op())
     }
-
-    /// Binds the predicate `on`, for calls with [`BoundAsyncRetryingCaller::call`].
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let on_any = stamina::AsyncRetryingCaller::new().on(|_: &std::io::Error| true);
-    /// assert_eq!(on_any.call(|| async { Ok::<_, std::io::Error>(7) }).await.unwrap(), 7);
-    /// # }
-    /// ```
-    pub fn on<P>(&self, on: P) -> BoundAsyncRetryingCaller<P, S>
-    where
-        S: Clone,
-    {
-        BoundAsyncRetryingCaller { caller: self.clone(), on }
-    }
 }
 
-impl<S> Debug for AsyncRetryingCaller<S> {
+impl<S, C> Debug for AsyncRetryingCaller<S, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncRetryingCaller")
             .field("name", &self.name.path())
@@ -330,8 +345,8 @@ impl<S> Debug for AsyncRetryingCaller<S> {
 /// # }
 /// ```
 #[derive(Clone, Copy)]
-pub struct BoundAsyncRetryingCaller<P, S = DefaultSleeper> {
-    pub(super) caller: AsyncRetryingCaller<S>,
+pub struct BoundAsyncRetryingCaller<P, S = DefaultSleeper, C = Uncancelled> {
+    pub(super) caller: AsyncRetryingCaller<S, C>,
     pub(super) on: P,
 }
 
@@ -358,7 +373,7 @@ impl<P, S> BoundAsyncRetryingCaller<P, S> {
     }
 }
 
-impl<P, S> Debug for BoundAsyncRetryingCaller<P, S> {
+impl<P, S, C> Debug for BoundAsyncRetryingCaller<P, S, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BoundAsyncRetryingCaller")
             .field("on", &core::any::type_name::<P>())

@@ -3,12 +3,15 @@
 use core::fmt;
 use core::fmt::Debug;
 use core::future::Future;
+use core::marker::PhantomData;
 
 use crate::engine::{DefaultSleeper, Site, Sleeper, run_async, run_sync};
 use crate::instrumentation::CallableName;
 use crate::on::IntoDecision;
 use crate::policy::policy_setters;
 use crate::{Attempt, RetryPolicy};
+
+use super::cancel::Uncancelled;
 
 /// Starts a retry context for the predicate `on`: set parameters with the
 /// builder methods, then run a block with [`call`](RetryContext::call) (sync) or
@@ -42,6 +45,7 @@ pub fn retry_context<P>(on: P) -> RetryContext<P> {
         name: CallableName::CONTEXT_BLOCK,
         on,
         sleeper: DefaultSleeper::default(),
+        cancel: PhantomData,
     }
 }
 
@@ -68,15 +72,21 @@ pub fn retry_context<P>(on: P) -> RetryContext<P> {
 /// let full = context.call(|_| Err::<u32, _>("full")); // not retried
 /// assert_eq!(full, Err("full"));
 /// ```
+///
+/// An [`attempt_timeout`](Self::attempt_timeout) or a strict
+/// [`timeout_mode`](Self::timeout_mode) makes it a context whose async blocks
+/// are cancelled (`RetryContext<P, S, Cancelling>`); their error types
+/// convert from [`AttemptTimedOut`](crate::AttemptTimedOut).
 #[derive(Clone, Copy)]
-pub struct RetryContext<P, S = DefaultSleeper> {
+pub struct RetryContext<P, S = DefaultSleeper, C = Uncancelled> {
     pub(super) policy: RetryPolicy,
     pub(super) name: CallableName,
     pub(super) on: P,
     pub(super) sleeper: S,
+    pub(super) cancel: PhantomData<C>,
 }
 
-impl<P, S> RetryContext<P, S> {
+impl<P, S, C> RetryContext<P, S, C> {
     policy_setters!();
 
     /// Waits with `sleeper` in [`call_async`](Self::call_async).
@@ -96,8 +106,8 @@ impl<P, S> RetryContext<P, S> {
     /// # }
     /// ```
     #[must_use]
-    pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> RetryContext<P, S2> {
-        RetryContext { policy: self.policy, name: self.name, on: self.on, sleeper }
+    pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> RetryContext<P, S2, C> {
+        RetryContext { policy: self.policy, name: self.name, on: self.on, sleeper, cancel: PhantomData }
     }
 
     /// Runs `block` once per attempt until it succeeds, `on` rejects its error,
@@ -119,7 +129,9 @@ impl<P, S> RetryContext<P, S> {
     {
         run_sync(Site { policy: &self.policy, name: &self.name }, &self.on, block)
     }
+}
 
+impl<P, S> RetryContext<P, S> {
     /// Calls `block` and awaits its future once per attempt, like
     /// [`call`](Self::call).
     ///
@@ -158,7 +170,7 @@ impl<P, S> RetryContext<P, S> {
     }
 }
 
-impl<P, S> Debug for RetryContext<P, S> {
+impl<P, S, C> Debug for RetryContext<P, S, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RetryContext")
             .field("on", &core::any::type_name::<P>())

@@ -3,12 +3,16 @@
 
 mod attempt;
 mod callers;
+mod cancel;
 mod context;
 pub(crate) mod stream;
 // Result predicates: more methods on the callers and contexts.
+mod outcome;
 pub(crate) mod results;
 
 pub use attempt::Attempt;
 pub use callers::{AsyncRetryingCaller, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryingCaller};
+pub use cancel::{Cancelling, Uncancelled};
 pub use context::{RetryContext, retry_context};
+pub use outcome::CallOutcome;
 pub use stream::{RetryingIter, RetryingStream};

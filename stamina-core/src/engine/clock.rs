@@ -73,6 +73,15 @@ impl Stamp {
     /// above them.
     const RESERVED: i64 = 4;
 
+    /// A value that is not a reading, for "no clock was read".
+    pub(crate) const NONE: Self = Self::reserved(0);
+
+    /// The clock of a loop that has none to offer (a `Sleeper` of the user's,
+    /// whose `now` needs `&self`): a reserved value, which measures nothing.
+    pub(crate) fn none() -> Self {
+        Self::NONE
+    }
+
     /// A value that is not a reading: `n` in `0..4`. The retry state stores
     /// its mode in them (see `engine::start`), so that the mode and the start
     /// share 8 bytes.

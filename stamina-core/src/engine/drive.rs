@@ -7,6 +7,7 @@ use core::fmt::Debug;
 use core::future::Future;
 
 use super::sleep::Sleeper;
+use super::timed::{FromAttemptTimedOut, Timed};
 use super::{RetryState, Settled, Site};
 use crate::Attempt;
 use crate::RetryPolicy;
@@ -20,12 +21,28 @@ use crate::on::IntoDecision;
 pub trait AttemptArg {
     /// The argument for the attempt `state` is about to run.
     fn for_attempt(state: &RetryState, policy: &RetryPolicy) -> Self;
+
+    /// The same, with the loop's `clock` for what reads one (an
+    /// [`Attempt`]'s elapsed time).
+    #[inline]
+    fn for_attempt_at(state: &RetryState, policy: &RetryPolicy, clock: fn() -> super::Stamp) -> Self
+    where
+        Self: Sized,
+    {
+        let _ = clock;
+        Self::for_attempt(state, policy)
+    }
 }
 
 impl AttemptArg for Attempt {
     #[inline]
     fn for_attempt(state: &RetryState, policy: &RetryPolicy) -> Self {
         state.attempt(policy)
+    }
+
+    #[inline]
+    fn for_attempt_at(state: &RetryState, policy: &RetryPolicy, clock: fn() -> super::Stamp) -> Self {
+        state.attempt_at(policy, clock)
     }
 }
 
@@ -48,7 +65,7 @@ where
 {
     let mut state = RetryState::new(site.policy, super::clock::coarse_stamp);
     loop {
-        let outcome = op(A::for_attempt(&state, site.policy));
+        let outcome = op(A::for_attempt_at(&state, site.policy, super::clock::coarse_stamp));
         match state.settle(site, outcome, &on, super::clock::coarse_stamp, NoErrorView) {
             Settled::Done(result) => return result,
             Settled::Wait(pause) => pause.sleep_sync(),
@@ -92,13 +109,164 @@ where
             // `.await` would: what it holds (a connection, a permit) is not
             // kept through the backoff.
             let outcome = {
-                let attempt = core::pin::pin!(op(A::for_attempt(&state, site.policy)));
+                let attempt = core::pin::pin!(op(A::for_attempt_at(&state, site.policy, sleeper.clock())));
                 attempt.await
             };
             // The match ends before the wait: its temporaries are not kept
             // alive (and stored in this future) while it sleeps.
             let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), NoErrorView) {
                 Settled::Done(result) => return result,
+                Settled::Wait(pause) => pause,
+            };
+            if let Some(sleeping) = pause.sleep_async(sleeper) {
+                sleeping.await;
+            }
+        }
+    }
+}
+
+/// [`run_async`] for loops that may cancel an attempt: with an attempt
+/// timeout or a strict deadline, each attempt races a timer of `sleeper`, and
+/// one that loses is dropped and fails with the converted
+/// [`AttemptTimedOut`](super::AttemptTimedOut). Without either, it runs as
+/// [`run_async`] does, with no timer. A separate driver because only here
+/// the error type must convert from the timeout's.
+#[doc(hidden)]
+#[inline]
+#[allow(clippy::manual_async_fn)] // as `run_async`
+pub fn run_async_limited<T, E, P, D, A, F, Fut, S>(
+    site: Site<'_>,
+    on: P,
+    sleeper: &S,
+    mut op: F,
+) -> impl Future<Output = Result<T, E>>
+where
+    E: Debug + FromAttemptTimedOut,
+    P: Fn(&E) -> D,
+    D: IntoDecision,
+    A: AttemptArg,
+    F: FnMut(A) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    S: Sleeper,
+{
+    async move {
+        let mut state = RetryState::new(site.policy, || sleeper.stamp());
+        loop {
+            let outcome = {
+                let attempt = core::pin::pin!(op(A::for_attempt_at(&state, site.policy, sleeper.clock())));
+                match state.attempt_limit(site.policy, || sleeper.stamp()) {
+                    None => attempt.await,
+                    Some(limit) => {
+                        let raced = Timed::new(attempt, limit, sleeper).await;
+                        state.outcome_within(raced)
+                    }
+                }
+            };
+            let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), NoErrorView) {
+                Settled::Done(result) => return result,
+                Settled::Wait(pause) => pause,
+            };
+            if let Some(sleeping) = pause.sleep_async(sleeper) {
+                sleeping.await;
+            }
+        }
+    }
+}
+
+/// Whether an async loop races its attempts against their limits, by the kind
+/// of caller or context that runs it: one that may cancel converts the
+/// timeout into its error type `E`; one that may not never asks for a limit.
+/// Implemented by the markers `Uncancelled` and `Cancelling`.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{E}` cannot hold a timed-out attempt, which `attempt_timeout` and a strict deadline need",
+    label = "the error type must convert from `stamina::AttemptTimedOut`",
+    note = "add `impl From<stamina::AttemptTimedOut> for {E}` (a variant that holds it), or use an error type that has it, such as `std::io::Error`"
+)]
+pub trait AttemptCancel<E> {
+    /// The next attempt's limit, with how to make the error of an attempt
+    /// that runs out of it; `None` to await the attempt as it is.
+    fn limit(
+        state: &RetryState,
+        policy: &RetryPolicy,
+        now: impl FnOnce() -> super::Stamp,
+    ) -> Option<(super::AttemptLimit, TimedOutError<E>)>;
+}
+
+/// Makes the error of an attempt that ran out of its limit (see
+/// [`RetryState::timed_out`]).
+#[doc(hidden)]
+pub type TimedOutError<E> = fn(&mut RetryState, super::AttemptLimit) -> E;
+
+/// [`run_sync`], returning how the call went too.
+#[doc(hidden)]
+#[inline]
+pub fn run_sync_with_outcome<T, E, P, D, A, F>(
+    site: Site<'_>,
+    on: P,
+    mut op: F,
+) -> (Result<T, E>, crate::CallOutcome)
+where
+    E: Debug,
+    P: Fn(&E) -> D,
+    D: IntoDecision,
+    A: AttemptArg,
+    F: FnMut(A) -> Result<T, E>,
+{
+    let started = super::clock::coarse_stamp();
+    let mut state = RetryState::new(site.policy, || started);
+    loop {
+        let outcome = op(A::for_attempt_at(&state, site.policy, super::clock::coarse_stamp));
+        match state.settle(site, outcome, &on, super::clock::coarse_stamp, NoErrorView) {
+            Settled::Done(result) => {
+                let outcome = state.outcome(result.is_ok(), started, super::clock::coarse_stamp());
+                return (result, outcome);
+            }
+            Settled::Wait(pause) => pause.sleep_sync(),
+        }
+    }
+}
+
+/// [`run_async`] and [`run_async_limited`] (by `C`), returning how the call
+/// went too.
+#[doc(hidden)]
+#[inline]
+#[allow(clippy::manual_async_fn)] // as `run_async`
+pub fn run_async_with_outcome<T, E, P, D, A, F, Fut, S, C>(
+    site: Site<'_>,
+    on: P,
+    sleeper: &S,
+    mut op: F,
+) -> impl Future<Output = (Result<T, E>, crate::CallOutcome)>
+where
+    E: Debug,
+    P: Fn(&E) -> D,
+    D: IntoDecision,
+    A: AttemptArg,
+    F: FnMut(A) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    S: Sleeper,
+    C: AttemptCancel<E>,
+{
+    async move {
+        let started = sleeper.stamp();
+        let mut state = RetryState::new(site.policy, || started);
+        loop {
+            let outcome = {
+                let attempt = core::pin::pin!(op(A::for_attempt_at(&state, site.policy, sleeper.clock())));
+                match C::limit(&state, site.policy, || sleeper.stamp()) {
+                    None => attempt.await,
+                    Some((limit, timed_out)) => match Timed::new(attempt, limit, sleeper).await {
+                        Ok(outcome) => outcome,
+                        Err(limit) => Err(timed_out(&mut state, limit)),
+                    },
+                }
+            };
+            let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), NoErrorView) {
+                Settled::Done(result) => {
+                    let outcome = state.outcome(result.is_ok(), started, sleeper.stamp());
+                    return (result, outcome);
+                }
                 Settled::Wait(pause) => pause,
             };
             if let Some(sleeping) = pause.sleep_async(sleeper) {

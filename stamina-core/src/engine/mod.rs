@@ -19,11 +19,21 @@
 //! constants, so a retried async fn's future carries 24 bytes of retry state
 //! and nothing else.
 //!
+//! The time limits beyond Python's (a strict deadline, an attempt timeout)
+//! are decided here too: `schedule` refuses a wait that would pass a strict
+//! deadline; [`RetryState::attempt_limit`] gives an async driver the time an
+//! attempt may take, and [`RetryState::timed_out`] turns one that ran out into
+//! the loop's error, noted for `settle` (a deadline's ends the loop, a
+//! budget charges the retry as a timeout). The drivers that race attempts are
+//! [`run_async_limited`], [`run_async_with_outcome`] and the macros' loop
+//! when a limit key is given.
+//!
 //! # Layout, and why
 //!
 //! | what | representation | size | why | pinned by |
 //! |---|---|---|---|---|
-//! | [`RetryState`] | `Start` + planned nanos (62 bits, and the last retry's budget charge in the top 2) + two `u32`s | 24 B | it lives in every retried future | `tests::the_state_stays_small`, `tests::planned_waits_keep_the_charge_and_saturate` |
+//! | [`RetryState`] | `Start` + planned nanos (56 bits; above them the give-up reason, 4 bits, whether the attempt ran out of time and of the deadline, 2, and the last retry's budget charge, 2) + two `u32`s | 24 B | it lives in every retried future | `tests::the_state_stays_small`, `tests::planned_waits_keep_the_charge_and_saturate` |
+//! | a time-limited attempt ([`Timed`]) | the pinned attempt's pointer, the boxed timer, the [`AttemptLimit`] (nanos and the deadline bit) | 24 B, only in loops with `attempt_timeout` or a strict deadline | a loop without either awaits the attempt as it is: no timer, no room | `tests/` future-size and allocation tests |
 //! | [`Start`](start::Start) | a clock reading, or one of three reserved values for the modes that need no clock | 8 B | the mode and the start share a word; no clock read without a timeout (about 8 ns a read) | `start::tests` |
 //! | the attempt limit | `Option<NonZeroU32>`, testing mode applied at the start | 4 B | no sentinel, same size as a `u32` | `tests::the_state_stays_small` |
 //! | [`Pause`] | the wait as inverted nanoseconds in a `NonZeroU64`, and the hooks' guards | 16 B, and `Option<Pause>` too | returned in two registers after every failure (perf: a stall when it went through memory) | `pause::tests::a_pause_is_two_words` |
@@ -39,6 +49,7 @@ mod drive;
 mod pause;
 mod sleep;
 mod start;
+mod timed;
 
 use core::fmt::Debug;
 use core::num::NonZeroU32;
@@ -50,13 +61,17 @@ pub(crate) use clock::coarse_nanos;
 #[cfg(not(any(feature = "test-util", feature = "coarse-clock")))]
 pub(crate) use clock::coarse_now;
 pub(crate) use clock::{coarse_stamp, saturating_nanos};
-pub use drive::{run_async, run_sync};
+pub use drive::{
+    AttemptCancel, TimedOutError, run_async, run_async_limited, run_async_with_outcome, run_sync,
+    run_sync_with_outcome,
+};
 use pause::WaitNanos;
 pub use pause::{Pause, Sleeping};
 #[cfg(feature = "tokio")]
 pub use sleep::TokioSleeper;
 pub use sleep::{DefaultSleeper, Sleeper};
 use start::Start;
+pub use timed::{AttemptLimit, AttemptTimedOut, FromAttemptTimedOut, Timed};
 
 use crate::budget::{Charge, RetryBudget};
 use crate::instrumentation::{self, CallableName, ErrorView, Event, GiveUpReason, HookGuards};
@@ -89,9 +104,12 @@ pub struct RetryState {
     /// When the first attempt started, if a timeout applies; otherwise the
     /// mode that needs no clock.
     start: Start,
-    /// The sum of the planned waits, in nanoseconds (low 62 bits, saturating at
-    /// 146 years), and in the top two bits what a budget charged for the last
-    /// retry, for its refund on success (see [`CHARGE_SHIFT`]).
+    /// The sum of the planned waits, in nanoseconds (low 56 bits, saturating at
+    /// 833 days), in the top two bits what a budget charged for the last
+    /// retry, for its refund on success (see [`CHARGE_SHIFT`]), in the two
+    /// below them whether the attempt being settled ran out of its time
+    /// ([`TIMED_OUT`], [`DEADLINE_PASSED`]), and in the four below those why
+    /// the loop gave up, once it has ([`REASON_SHIFT`]).
     waited_nanos: u64,
     /// The number of the attempt that runs next or is running, from 1.
     num: u32,
@@ -114,8 +132,34 @@ pub enum Settled<T, E> {
 /// the two bits above the 62 of planned nanoseconds. Only loops with a budget
 /// set them; they clear them before adding a wait.
 const CHARGE_SHIFT: u32 = 62;
+/// The budget charge's bits of `RetryState::waited_nanos`.
+const CHARGE_MASK: u64 = 0b11 << CHARGE_SHIFT;
+/// Set in `RetryState::waited_nanos` when the attempt being settled was
+/// dropped at the strict deadline: the loop gives up with the timeout reason,
+/// whatever a clock that lags the timer says. Cleared by the next retry.
+const DEADLINE_PASSED: u64 = 1 << 61;
+/// Set in `RetryState::waited_nanos` when the attempt being settled ran out
+/// of its time (its attempt timeout or the deadline): a budget charges the
+/// retry as a timeout (AWS's `RETRY_TIMEOUT_COST`), hooks see the error's
+/// type as `stamina::AttemptTimedOut`. Cleared by the next retry.
+const TIMED_OUT: u64 = 1 << 60;
+/// Where `RetryState::waited_nanos` keeps why the loop gave up: 0 while it
+/// has not, else 1 + the reason's place in [`GIVE_UP_REASONS`], for the
+/// outcome the `*_with_outcome` forms return.
+const REASON_SHIFT: u32 = 56;
+const REASON_MASK: u64 = 0xF << REASON_SHIFT;
+/// The reasons a state can keep (at most 15). A reason added to
+/// `GiveUpReason` goes here too, or outcomes report it as `None`.
+const GIVE_UP_REASONS: [GiveUpReason; 4] = [
+    GiveUpReason::AttemptsExhausted,
+    GiveUpReason::Timeout,
+    GiveUpReason::NotRetryable,
+    GiveUpReason::BudgetExhausted,
+];
 /// The planned nanoseconds of `RetryState::waited_nanos`.
-const WAITED_MASK: u64 = (1 << CHARGE_SHIFT) - 1;
+const WAITED_MASK: u64 = (1 << REASON_SHIFT) - 1;
+/// The `error_type` hooks, sinks and metrics see for a timed-out attempt.
+const TIMED_OUT_TYPE: &str = "stamina::AttemptTimedOut";
 
 const fn charge_bits(charge: Charge) -> u64 {
     (match charge {
@@ -170,6 +214,93 @@ impl RetryState {
     #[inline]
     pub fn retrying(&self) -> bool {
         self.start != Start::INACTIVE
+    }
+
+    /// Why the loop gave up, once it has: `None` while it runs, after a
+    /// success, and when retrying is inactive (no reason is dispatched then).
+    #[inline]
+    pub fn gave_up(&self) -> Option<GiveUpReason> {
+        let code = (self.waited_nanos & REASON_MASK) >> REASON_SHIFT;
+        usize::try_from(code)
+            .ok()
+            .and_then(|code| code.checked_sub(1))
+            .and_then(|place| GIVE_UP_REASONS.get(place))
+            .copied()
+    }
+
+    /// How the loop went, once `settle` is done: `succeeded` says how it
+    /// ended, `started` is when the driver started it, `now` when it ended.
+    #[cold]
+    pub(crate) fn outcome(&self, succeeded: bool, started: Stamp, now: Stamp) -> crate::CallOutcome {
+        let waited = self.waited_nanos & WAITED_MASK;
+        // Retrying inactive: one attempt allowed, and no reason dispatched.
+        let gave_up =
+            if succeeded { None } else { Some(self.gave_up().unwrap_or(GiveUpReason::AttemptsExhausted)) };
+        crate::CallOutcome::new(
+            self.num,
+            Duration::from_nanos(waited),
+            Duration::from_nanos(started.nanos_to(now).max(waited)),
+            gave_up,
+        )
+    }
+
+    /// The attempt about to run, able to tell the time since the first one
+    /// started on `clock` (the loop's), which it reads only when asked
+    /// ([`Attempt::elapsed`]): a block that does not ask pays no clock read.
+    #[inline]
+    pub fn attempt_at(&self, policy: &RetryPolicy, clock: fn() -> Stamp) -> Attempt {
+        self.attempt(policy).measured_from(self.start.stamp(), self.waited_nanos & WAITED_MASK, clock)
+    }
+
+    /// How long the next async attempt may run: the attempt timeout, or
+    /// under a strict deadline the time left when that is shorter; `None`
+    /// without either, when the attempt is awaited as it is. Reads the clock
+    /// only for a strict deadline after the first attempt.
+    ///
+    /// The attempt timeout applies in every mode; the deadline, as the soft
+    /// timeout, only in normal operation (`start` is timed).
+    #[inline]
+    pub fn attempt_limit(&self, policy: &RetryPolicy, now: impl FnOnce() -> Stamp) -> Option<AttemptLimit> {
+        let own = policy.get_attempt_timeout().map(saturating_nanos);
+        let left = match (self.start.timed(), policy.strict_deadline()) {
+            (Some(start), Some(timeout)) => {
+                let spent = if self.num == 1 {
+                    0
+                } else {
+                    start.nanos_to(now()).max(self.waited_nanos & WAITED_MASK)
+                };
+                Some(saturating_nanos(timeout).saturating_sub(spent))
+            }
+            _ => None,
+        };
+        match (own, left) {
+            (Some(own), Some(left)) if left <= own => Some(AttemptLimit::new(left, true)),
+            (Some(own), _) => Some(AttemptLimit::new(own, false)),
+            (None, Some(left)) => Some(AttemptLimit::new(left, true)),
+            (None, None) => None,
+        }
+    }
+
+    /// The error of an attempt that ran out of `limit`, noted for the
+    /// decision that follows: the retry is charged as a timeout, and a
+    /// deadline's ends the loop.
+    #[cold]
+    pub fn timed_out<E: FromAttemptTimedOut>(&mut self, limit: AttemptLimit) -> E {
+        self.waited_nanos |= if limit.at_deadline() { TIMED_OUT | DEADLINE_PASSED } else { TIMED_OUT };
+        E::from_attempt_timed_out(limit.timed_out())
+    }
+
+    /// The outcome of an attempt raced against `limit`: its own, or the
+    /// timed-out error (see [`Self::timed_out`]).
+    #[inline]
+    pub fn outcome_within<T, E: FromAttemptTimedOut>(
+        &mut self,
+        raced: Result<Result<T, E>, AttemptLimit>,
+    ) -> Result<T, E> {
+        match raced {
+            Ok(outcome) => outcome,
+            Err(limit) => Err(self.timed_out(limit)),
+        }
     }
 
     /// The attempt about to run.
@@ -326,17 +457,36 @@ impl RetryState {
         // the timeout is not measured on, the plan is what stops the loop.
         if let Some(start) = self.start.timed()
             && let Some(timeout) = site.policy.get_timeout()
-            && start.nanos_to(now()).max(self.waited_nanos) >= saturating_nanos(timeout)
         {
-            return self.give_up(site, GiveUpReason::Timeout, error, view);
+            let spent = start.nanos_to(now()).max(self.waited_nanos & WAITED_MASK);
+            let timeout = saturating_nanos(timeout);
+            // Python's soft check; then a strict deadline's: no wait that
+            // would end at or past it is started (MongoDB's CSOT rule: "if
+            // the delay exceeds the deadline, bail early").
+            // (A deadline passed only in strict mode: one branch in soft mode.)
+            if spent >= timeout
+                || (site.policy.get_timeout_mode() == crate::TimeoutMode::Strict
+                    && (self.waited_nanos & DEADLINE_PASSED != 0
+                        || spent.saturating_add(planned.get()) >= timeout))
+            {
+                return self.give_up(site, GiveUpReason::Timeout, error, view);
+            }
         }
         // Last, so that no retry the limits refuse is paid for. Testing mode
         // keeps the accounting.
         if let Some(budget) = site.policy.get_budget() {
+            // A retry after an attempt that ran out of time costs what a
+            // timeout costs (AWS: `RETRY_TIMEOUT_COST`); a throttle keeps its
+            // own, cheaper charge.
+            let charge = if self.waited_nanos & TIMED_OUT != 0 && charge == Charge::Failure {
+                Charge::Timeout
+            } else {
+                charge
+            };
             if !budget.try_retry(charge) {
                 return self.give_up(site, GiveUpReason::BudgetExhausted, error, view);
             }
-            self.waited_nanos = (self.waited_nanos & WAITED_MASK) | charge_bits(charge);
+            self.waited_nanos = (self.waited_nanos & !CHARGE_MASK) | charge_bits(charge);
         }
         // Testing mode keeps the plan (for hooks' and recorders' eyes) and
         // sleeps none of it.
@@ -353,30 +503,41 @@ impl RetryState {
                 self.waited(),
                 error,
                 view.view(error),
-                view.error_type(error),
+                self.error_type(error, view),
             )
         };
         Some(self.advance(wait, guards))
     }
 
-    /// Counts a scheduled retry and its wait, keeping the charge bits.
+    /// Counts a scheduled retry and its wait, keeping the charge bits and
+    /// clearing the last attempt's.
     #[inline]
     fn advance(&mut self, wait: WaitNanos, guards: HookGuards) -> Pause {
-        let charge = self.waited_nanos & !WAITED_MASK;
+        let charge = self.waited_nanos & CHARGE_MASK;
         self.waited_nanos =
             ((self.waited_nanos & WAITED_MASK).saturating_add(wait.get()).min(WAITED_MASK)) | charge;
         self.num = self.num.saturating_add(1);
         Pause::new(wait, guards)
     }
 
+    /// The `error_type` hooks see: a timed-out attempt's error is reported as
+    /// `stamina::AttemptTimedOut`, whatever type holds it; otherwise the
+    /// view's (the type's path, empty for a retried `Ok`).
+    fn error_type<E, W: ErrorView<E>>(&self, error: &E, view: &W) -> &'static str {
+        if self.waited_nanos & TIMED_OUT != 0 { TIMED_OUT_TYPE } else { view.error_type(error) }
+    }
+
     #[cold]
     fn give_up<E: Debug, W: ErrorView<E>>(
-        &self,
+        &mut self,
         site: Site<'_>,
         reason: GiveUpReason,
         error: &E,
         view: &W,
     ) -> Option<Pause> {
+        if let Some(place) = GIVE_UP_REASONS.iter().position(|known| *known == reason) {
+            self.waited_nanos = (self.waited_nanos & !REASON_MASK) | ((place as u64 + 1) << REASON_SHIFT);
+        }
         instrumentation::dispatch_give_up(
             *site.name,
             reason,
@@ -384,7 +545,7 @@ impl RetryState {
             self.waited(),
             error,
             view.view(error),
-            view.error_type(error),
+            self.error_type(error, view),
         );
         None
     }
@@ -440,6 +601,50 @@ mod tests {
                 Settled::Wait(pause) => drop(pause), // not slept: the clock stands still
             }
         }
+    }
+
+    #[test]
+    fn a_cancel_at_the_deadline_ends_the_loop_on_a_clock_that_lags_the_timer() {
+        // The timer fired, the clock (coarse, or another than the timer's)
+        // has not moved: the loop still gives up, with the timeout reason.
+        let policy = RetryPolicy::new()
+            .timeout(Duration::from_secs(30))
+            .timeout_mode(crate::TimeoutMode::Strict)
+            .wait_max(Duration::ZERO);
+        let still = Stamp::of(std::time::Instant::now());
+        let site = Site { policy: &policy, name: &CallableName::new("engine::tests") };
+        let mut state = RetryState::new(&policy, || still);
+        let limit = state.attempt_limit(&policy, || still).expect("a deadline applies");
+        assert_eq!(limit, AttemptLimit::new(30_000_000_000, true));
+        let outcome: Result<(), std::io::Error> = Err(state.timed_out(limit));
+        let retry_all = |_: &std::io::Error| true;
+        match state.settle(site, outcome, &retry_all, || still, instrumentation::NoErrorView) {
+            Settled::Done(Err(error)) => assert_eq!(error.kind(), std::io::ErrorKind::TimedOut),
+            other => panic!("{other:?}"),
+        }
+        // The attempt timeout alone is retried, and its flag cleared.
+        let policy = policy.timeout(None).attempt_timeout(Duration::from_secs(2));
+        let site = Site { policy: &policy, name: &CallableName::new("engine::tests") };
+        let mut state = RetryState::new(&policy, || still);
+        let limit = state.attempt_limit(&policy, || still).expect("an attempt timeout applies");
+        assert_eq!(limit, AttemptLimit::new(2_000_000_000, false));
+        let outcome: Result<(), std::io::Error> = Err(state.timed_out(limit));
+        assert!(matches!(
+            state.settle(site, outcome, &retry_all, || still, instrumentation::NoErrorView),
+            Settled::Wait(_)
+        ));
+        assert_eq!(state.waited_nanos & !WAITED_MASK, 0);
+    }
+
+    #[test]
+    fn without_limits_no_attempt_is_timed() {
+        let policy = RetryPolicy::new();
+        let state = RetryState::new(&policy, crate::engine::coarse_stamp);
+        assert_eq!(state.attempt_limit(&policy, || panic!("no clock read")), None);
+        // Soft mode reads no clock for it either; strict reads none for the
+        // first attempt.
+        let strict = policy.timeout_mode(crate::TimeoutMode::Strict);
+        assert!(state.attempt_limit(&strict, || panic!("no clock read")).is_some());
     }
 
     #[test]

@@ -73,6 +73,14 @@ pub trait Sleeper {
     fn stamp(&self) -> super::clock::Stamp {
         super::clock::Stamp::of(self.now())
     }
+
+    /// [`stamp`](Self::stamp) as a fn, for an `Attempt` to read when asked
+    /// its elapsed time. Not public API: a sleeper of the user's has none
+    /// (its `now` needs `&self`), and attempts then tell the planned waits.
+    #[doc(hidden)]
+    fn clock(&self) -> fn() -> super::clock::Stamp {
+        super::clock::Stamp::none
+    }
 }
 
 impl<F, Fut> Sleeper for F
@@ -95,6 +103,11 @@ where
     #[inline]
     fn stamp(&self) -> super::clock::Stamp {
         super::clock::coarse_stamp()
+    }
+
+    #[inline]
+    fn clock(&self) -> fn() -> super::clock::Stamp {
+        super::clock::coarse_stamp
     }
 }
 
@@ -153,6 +166,14 @@ impl Sleeper for TokioSleeper {
         return super::clock::Stamp::of(self.now());
         #[cfg(not(feature = "test-util"))]
         return super::clock::coarse_stamp();
+    }
+
+    #[inline]
+    fn clock(&self) -> fn() -> super::clock::Stamp {
+        #[cfg(feature = "test-util")]
+        return || super::clock::Stamp::of(tokio::time::Instant::now().into_std());
+        #[cfg(not(feature = "test-util"))]
+        return super::clock::coarse_stamp;
     }
 }
 

@@ -24,6 +24,13 @@ impl Start {
         Self(at)
     }
 
+    /// The stamp itself, reserved values included, for an `Attempt` to
+    /// measure from.
+    #[inline]
+    pub(crate) fn stamp(self) -> Stamp {
+        self.0
+    }
+
     /// When the first attempt started, if a timeout applies: only then was
     /// the clock read. Testing and inactive modes ignore the timeout.
     #[inline]

@@ -3,6 +3,7 @@
 //! methods every type that carries a policy shares.
 
 mod backoff;
+mod limits;
 mod setters;
 
 use core::fmt;
@@ -11,6 +12,7 @@ use core::time::Duration;
 use crate::budget::RetryBudget;
 
 pub(crate) use backoff::{backoff_floor, jittered_backoff, known_backoff};
+pub use limits::TimeoutMode;
 pub(crate) use setters::policy_setters;
 
 /// The parameters of a retry loop, with Python stamina's defaults.
@@ -23,6 +25,8 @@ pub(crate) use setters::policy_setters;
 /// | [`wait_max`](Self::wait_max) | 5 s | cap on every computed backoff |
 /// | [`wait_jitter`](Self::wait_jitter) | 1 s | a uniform random `[0, wait_jitter]` added before the cap |
 /// | [`wait_exp_base`](Self::wait_exp_base) | 2 | growth factor of the backoff |
+/// | [`timeout_mode`](Self::timeout_mode) | [`Soft`](TimeoutMode::Soft) | Python's soft timeout, or a [strict deadline](TimeoutMode::Strict) that no wait passes and that cancels an async attempt |
+/// | [`attempt_timeout`](Self::attempt_timeout) | `None` | async only: an attempt not done in time is dropped and fails with [`AttemptTimedOut`](crate::AttemptTimedOut) |
 ///
 /// The wait after failed attempt `n` is
 /// `min(wait_max, wait_initial * wait_exp_base^(n-1) + U[0, wait_jitter])`.
@@ -73,6 +77,10 @@ pub struct RetryPolicy {
     flat_floor: bool,
     /// The retry budget shared with other loops, if any.
     budget: Option<BudgetRef>,
+    /// How long one async attempt may run, if limited (see `limits`).
+    attempt_timeout: Option<Duration>,
+    /// Whether `timeout` is Python's soft limit or a strict deadline.
+    timeout_mode: TimeoutMode,
 }
 
 /// A budget in a policy: compared by identity, since two budgets with the
@@ -145,6 +153,8 @@ impl RetryPolicy {
             first_floor_nanos: 0,
             flat_floor: false,
             budget: None,
+            attempt_timeout: None,
+            timeout_mode: TimeoutMode::Soft,
         }
         .derive()
     }
@@ -191,7 +201,9 @@ impl RetryPolicy {
     ///
     /// The clock starts when the first attempt starts. The limit is soft: it is
     /// checked after each retryable failure, and a retry that was scheduled before
-    /// the deadline still runs, even if its wait carries past it.
+    /// the deadline still runs, even if its wait carries past it. A
+    /// [strict](TimeoutMode::Strict) [`timeout_mode`](Self::timeout_mode)
+    /// makes it a deadline that holds.
     ///
     /// # Panics
     ///
@@ -452,6 +464,12 @@ impl fmt::Debug for RetryPolicy {
         // Shown only when set: a policy without one reads as Python's.
         if let Some(budget) = self.get_budget() {
             debug.field("budget", budget);
+        }
+        if let Some(attempt_timeout) = self.attempt_timeout {
+            debug.field("attempt_timeout", &attempt_timeout);
+        }
+        if self.timeout_mode != TimeoutMode::Soft {
+            debug.field("timeout_mode", &self.timeout_mode);
         }
         debug.finish()
     }

@@ -21,7 +21,8 @@ pub(super) fn expand(retry_block: &RetryBlock) -> TokenStream {
     let private = runtime.path();
     let policy = PolicyExpr::new(&params.policy, runtime);
     let BlockClosure { is_async, capture, attempt: pattern, output, body } = closure;
-    let current = current_attempt(&policy);
+    let flavor = if *is_async { Flavor::Async } else { Flavor::Sync };
+    let current = current_attempt(&policy, runtime, flavor);
     let (flavor, attempt) = if *is_async {
         // The attempt is bound by a `match`: a `let` would make clippy lint a
         // `|_attempt|` pattern as an underscore binding without effect.
@@ -44,6 +45,7 @@ pub(super) fn expand(retry_block: &RetryBlock) -> TokenStream {
         predicate: Predicate { runtime, on: &params.on, error: ErrorType::FromOutcome },
         attempt: Attempt(attempt),
         exit: Exit::Break,
+        cancels_at: params.policy.cancels_at(),
     }
     .expand();
     if *is_async { quote!(async #capture { #retry_loop }) } else { quote!({ #retry_loop }) }

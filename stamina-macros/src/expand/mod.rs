@@ -150,11 +150,17 @@ fn call_at(callee: &TokenStream, args: TokenStream, span: Span) -> TokenStream {
     quote!(#callee #parens)
 }
 
-/// The current `Attempt` of a loop: an expression valid inside it.
-fn current_attempt(policy: &PolicyExpr) -> TokenStream {
-    let state = Locals::new().state;
+/// The current `Attempt` of a loop: an expression valid inside it, with the
+/// loop's clock (`flavor`'s), which it reads only if asked the time elapsed.
+fn current_attempt(policy: &PolicyExpr, runtime: &Runtime, flavor: Flavor) -> TokenStream {
+    let Locals { state, sleeper, .. } = Locals::new();
     let policy = policy.reference();
-    quote!(#state.attempt(#policy))
+    let private = runtime.path();
+    let clock = match flavor {
+        Flavor::Async => quote!(#private::Sleeper::clock(&#sleeper)),
+        Flavor::Sync => quote!(#private::sync_now),
+    };
+    quote!(#state.attempt_at(#policy, #clock))
 }
 
 /// How the loop waits.
@@ -188,6 +194,10 @@ struct Loop<'a> {
     predicate: Predicate<'a>,
     attempt: Attempt,
     exit: Exit<'a>,
+    /// Where an async loop may cancel its attempts (the key that asks for
+    /// it): each attempt then races a timer. `None`: the attempt is awaited
+    /// as it is, with no timer and no room for one.
+    cancels_at: Option<Span>,
 }
 
 impl Loop<'_> {
@@ -199,6 +209,35 @@ impl Loop<'_> {
             Flavor::Async => quote!(|| #private::Sleeper::stamp(&#sleeper)),
             Flavor::Sync => quote!(#private::sync_now),
         }
+    }
+
+    /// The expression that runs one attempt. With a limit on it (async only),
+    /// the attempt races its timer, and one that runs out becomes the error
+    /// `E::from(AttemptTimedOut)`; a missing conversion is reported at the
+    /// key that asked for the limit.
+    fn run_attempt(&self, locals: &Locals) -> TokenStream {
+        let attempt = &self.attempt.0;
+        let Some(key) = self.cancels_at.filter(|_| self.flavor == Flavor::Async) else {
+            return attempt.clone();
+        };
+        let private = self.runtime.path();
+        let Locals { state, sleeper, .. } = locals;
+        let policy = self.policy.reference();
+        let now = self.now(locals);
+        let running = local("stamina_attempt");
+        let raced = local("stamina_raced");
+        let limit = local("stamina_limit");
+        let outcome_within = located_at(quote!(#state.outcome_within(#raced)), key);
+        quote!({
+            let #raced = {
+                let #running = #private::pin!(async { #attempt });
+                match #state.attempt_limit(#policy, #now) {
+                    #private::Option::None => #private::Result::Ok(#running.await),
+                    #private::Option::Some(#limit) => #private::Timed::new(#running, #limit, &#sleeper).await,
+                }
+            };
+            #outcome_within
+        })
     }
 
     /// The policy binding, the predicate's setup, the sleeper, the state and
@@ -234,7 +273,7 @@ impl Loop<'_> {
             quote!(#state.settle(#site, #outcome, #on, #now, #view_var))
         };
         let settle = located_at(settle, self.predicate.span());
-        let attempt = &self.attempt.0;
+        let attempt = self.run_attempt(&locals);
         let exit = match self.exit {
             Exit::Return(result_type) => {
                 let from_result =

@@ -54,6 +54,24 @@ impl PolicyExpr {
                 chain.extend(quote!(.timeout(#expr)));
             }
         }
+        if let Some((strict, _)) = params.strict_timeout {
+            let mode = if strict { quote!(Strict) } else { quote!(Soft) };
+            chain.extend(quote!(.timeout_mode(#private::TimeoutMode::#mode)));
+        }
+        match &params.attempt_timeout {
+            None => {}
+            Some((Value::Const(None), _)) => {
+                chain.extend(quote!(.with_attempt_timeout(#private::Option::None)));
+            }
+            Some((Value::Const(Some(nanos)), _)) => {
+                let limit = duration(private, *nanos);
+                chain.extend(quote!(.with_attempt_timeout(#private::Option::Some(#limit))));
+            }
+            Some((Value::Expr(expr), _)) => {
+                all_const = false;
+                chain.extend(quote!(.attempt_timeout(#expr)));
+            }
+        }
         for (name, value) in [
             ("wait_initial", &params.wait_initial),
             ("wait_max", &params.wait_max),

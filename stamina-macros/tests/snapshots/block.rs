@@ -9,7 +9,8 @@ fn fetch_logged() -> Result<u32, ApiError> {
         );
         loop {
             let stamina_outcome = ::stamina::__private::block_attempt_sync(
-                stamina_state.attempt(&STAMINA_POLICY),
+                stamina_state
+                    .attempt_at(&STAMINA_POLICY, ::stamina::__private::sync_now),
                 |attempt| {
                     log_attempt(attempt.num());
                     fetch()

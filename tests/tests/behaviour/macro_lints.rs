@@ -249,3 +249,58 @@ async fn async_blocks_run_and_are_send() {
     });
     assert_eq!(assert_send(block).await, Ok(1));
 }
+
+/// An error that holds a timed-out attempt, for the time limits' loops.
+#[derive(Debug)]
+pub enum LimitedError {
+    /// Worth another try.
+    Unavailable,
+    /// The attempt ran out of time.
+    TimedOut(stamina::AttemptTimedOut),
+}
+
+impl From<stamina::AttemptTimedOut> for LimitedError {
+    fn from(timed_out: stamina::AttemptTimedOut) -> Self {
+        Self::TimedOut(timed_out)
+    }
+}
+
+fn is_limited_retriable(error: &LimitedError) -> bool {
+    matches!(error, LimitedError::Unavailable | LimitedError::TimedOut(_))
+}
+
+#[stamina::retry(on = is_limited_retriable, attempts = 2, attempt_timeout = "1s", timeout_mode = strict)]
+async fn limited_async(x: u32) -> Result<u32, LimitedError> {
+    tokio::task::yield_now().await;
+    Ok(x)
+}
+
+#[stamina::retry(on = is_limited_retriable, attempt_timeout = Duration::from_secs(1), clone(text))]
+async fn limited_cloning(text: String) -> Result<usize, LimitedError> {
+    Ok(text.len())
+}
+
+#[stamina::retry(on = is_limited_retriable, timeout_mode = strict)]
+fn strict_sync() -> Result<u32, LimitedError> {
+    Ok(1)
+}
+
+#[tokio::test]
+async fn time_limited_loops_run_and_are_send() {
+    assert!(matches!(assert_send(limited_async(1)).await, Ok(1)));
+    assert!(matches!(assert_send(limited_cloning("ab".to_owned())).await, Ok(2)));
+    assert!(matches!(strict_sync(), Ok(1)));
+    let block = stamina::retry_block!(
+        on = |e| matches!(e, LimitedError::TimedOut(_)),
+        attempt_timeout = "1s",
+        async |attempt| {
+            tokio::task::yield_now().await;
+            Ok::<u32, LimitedError>(attempt.num())
+        }
+    );
+    assert!(matches!(assert_send(block).await, Ok(1)));
+    let strict = stamina::retry_block!(on = is_limited_retriable, timeout_mode = strict, |attempt| {
+        Ok::<u32, LimitedError>(attempt.num())
+    });
+    assert!(matches!(strict, Ok(1)));
+}

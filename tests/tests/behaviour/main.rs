@@ -12,6 +12,9 @@
 mod support;
 
 mod budget_loops;
+mod deadline_attempt_timeout;
+mod deadline_outcome;
+mod deadline_strict;
 mod macro_async;
 mod macro_block;
 // `pub`, so that its `pub` items are reachable as they were at a crate root:

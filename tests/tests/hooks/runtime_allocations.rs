@@ -82,3 +82,60 @@ fn async_success_and_retries_allocate_nothing() {
         });
     });
 }
+
+/// The paths of the time limits: a caller that may cancel but has no limit
+/// set allocates nothing; one with an `attempt_timeout` allocates its timer,
+/// one box per attempt (a tokio `Sleep` inline would add 112 bytes to every
+/// retried future), and nothing else.
+#[test]
+fn time_limits_allocate_one_timer_per_attempt_and_nothing_unset() {
+    let _no_hooks = isolated_with([]);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let io_error = || std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+    let unset = AsyncRetryingCaller::new().wait_max(Duration::ZERO).attempt_timeout(None);
+    let limited = AsyncRetryingCaller::new().wait_max(Duration::ZERO).attempt_timeout(Duration::from_secs(5));
+    runtime.block_on(async {
+        let _ = limited.call(always, || async { Err::<(), _>(io_error()) }).await;
+    });
+    assert_no_allocations("a cancelling caller without a limit, 3 retries", || {
+        runtime.block_on(async {
+            let mut calls = 0;
+            let result = unset
+                .call(always, || {
+                    calls += 1;
+                    let n = calls;
+                    async move { if n <= 3 { Err(io_error()) } else { Ok(n) } }
+                })
+                .await;
+            assert_eq!(result.unwrap(), 4);
+        });
+    });
+    assert_no_allocations("an outcome, sync and async", || {
+        let (result, outcome) = RetryingCaller::new().call_with_outcome(always, || Ok::<_, Transient>(1));
+        assert_eq!((result.unwrap(), outcome.attempts()), (1, 1));
+        runtime.block_on(async {
+            let (result, outcome) =
+                unset.call_with_outcome(always, || async { Err::<(), _>(io_error()) }).await;
+            assert!(result.is_err());
+            assert_eq!(outcome.attempts(), 10);
+        });
+    });
+    for (attempts, what) in
+        [(1_u32, "a success under attempt_timeout"), (4, "3 retries under attempt_timeout")]
+    {
+        let info = allocation_counter::measure(|| {
+            runtime.block_on(async {
+                let mut calls = 0;
+                let result = limited
+                    .call(always, || {
+                        calls += 1;
+                        let n = calls;
+                        async move { if n < attempts { Err(io_error()) } else { Ok(n) } }
+                    })
+                    .await;
+                assert_eq!(result.unwrap(), attempts);
+            });
+        });
+        assert_eq!(info.count_total, u64::from(attempts), "{what}: {info:?}");
+    }
+}
