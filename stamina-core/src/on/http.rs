@@ -631,7 +631,9 @@ impl<P> core::fmt::Debug for RetryOnHttp<P> {
 }
 
 /// How hooks and logs show a retried response: `HTTP 503 Service Unavailable`
-/// (its status only: its headers may carry cookies and tokens).
+/// (its status only: its headers may carry cookies and tokens). For the
+/// adapters.
+#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
 pub(crate) fn describe_response<R: ResponseParts>(
     response: &R,
     f: &mut core::fmt::Formatter<'_>,
