@@ -1,0 +1,1 @@
+//! Placeholder: the registry stress test (issue 19, section 2).
