@@ -34,6 +34,7 @@ pub mod macro_support;
 mod on;
 mod policy;
 mod switches;
+mod sync;
 pub mod testing;
 
 pub use api::{

@@ -371,5 +371,7 @@ fn now_nanos() -> u64 {
     u64::try_from(now.saturating_duration_since(base).as_nanos()).unwrap_or(u64::MAX)
 }
 
+#[cfg(all(test, stamina_loom))]
+mod loom_tests;
 #[cfg(test)]
 mod tests;

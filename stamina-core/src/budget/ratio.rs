@@ -19,7 +19,7 @@
 //! operation is a few atomic operations on three words: the slot, the balance
 //! and the epoch up to which slots were expired. No lock.
 
-use core::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, Ordering};
+use crate::sync::{AtomicI64, AtomicU32, AtomicU64, Ordering};
 use core::time::Duration;
 
 /// How many slots the window has.
