@@ -10,7 +10,9 @@
 //! `const`-constructible (`static BUDGET: RetryBudget = ...`), so under loom
 //! each atomic here is a wrapper that creates its loom atomic at first use.
 //! A budget built inside a loom model is new in every execution, and so is
-//! its atomic. The process's mode word is a `static`: under loom it is a
+//! its atomic; a model touches each atomic once on its main thread before it
+//! spawns any (a creation loom did not see happen before another thread's
+//! access is a causality violation to loom). The process's mode word is a `static`: under loom it is a
 //! `loom::lazy_static!`, which loom resets between executions.
 
 #[cfg(not(stamina_loom))]

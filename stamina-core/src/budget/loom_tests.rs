@@ -10,7 +10,7 @@ use loom::thread;
 
 use super::Charge;
 use super::quota::{Quota, QuotaParams};
-use super::ratio::{RETRY_TOKENS, Ratio, RatioParams};
+use super::ratio::{Ratio, RatioParams};
 
 const SMALL: QuotaParams =
     QuotaParams { capacity: 10, retry_cost: 5, timeout_cost: 10, throttling_cost: 5, first_try_refill: 1 };
@@ -19,6 +19,7 @@ const SMALL: QuotaParams =
 fn three_withdrawals_from_two_retries_worth_grant_two() {
     loom::model(|| {
         let quota = Arc::new(Quota::new(SMALL));
+        quota.level(); // creates its loom atomic here (see `crate::sync`)
         let threads: Vec<_> = (0..2)
             .map(|_| {
                 let quota = Arc::clone(&quota);
@@ -37,6 +38,7 @@ fn three_withdrawals_from_two_retries_worth_grant_two() {
 fn withdrawals_racing_deposits_never_over_grant_nor_overfill() {
     loom::model(|| {
         let quota = Arc::new(Quota::new(SMALL));
+        quota.level(); // creates its loom atomic here (see `crate::sync`)
         // A 10-token withdrawal and a 5-token one race a refund of 5 and a
         // first-try refill of 1, from a full bucket of 10.
         let big = {
@@ -67,35 +69,36 @@ fn withdrawals_racing_deposits_never_over_grant_nor_overfill() {
     });
 }
 
-/// One retry of reserve (1 a second for 1 s), and half a retry per call.
+/// One retry of reserve (1 a second for 1 s), and one retry per call.
 const RATIO: RatioParams =
-    RatioParams { retry_ratio: 0.5, min_per_sec: 1, ttl: core::time::Duration::from_secs(1) };
+    RatioParams { retry_ratio: 1.0, min_per_sec: 1, ttl: core::time::Duration::from_secs(1) };
 
 #[test]
-fn ratio_withdrawals_racing_deposits_grant_only_what_was_deposited() {
+fn ratio_withdrawals_racing_a_deposit_grant_only_what_was_there() {
     let mut model = loom::model::Builder::new();
     model.preemption_bound = Some(3);
     model.check(|| {
         let ratio = Arc::new(Ratio::new(RATIO));
-        // Two calls deposit half a retry each while three retries withdraw:
-        // the reserve (1) and the deposits (2 × 0.5) pay for two at most.
-        let callers: Vec<_> = (0..2)
-            .map(|_| {
-                let ratio = Arc::clone(&ratio);
-                thread::spawn(move || {
-                    ratio.deposit(7);
-                    ratio.try_withdraw(7)
-                })
-            })
-            .collect();
-        let mine = ratio.try_withdraw(7);
-        let granted =
-            callers.into_iter().map(|t| t.join().unwrap()).filter(|&g| g).count() + usize::from(mine);
+        ratio.touch_atomics();
+        // A call deposits one retry while two retries withdraw, all in the
+        // budget's first epoch (no slot to expire: the window's moves are the
+        // next model's): the first is paid by the reserve, the second only if
+        // the deposit came first.
+        let call = {
+            let ratio = Arc::clone(&ratio);
+            thread::spawn(move || ratio.deposit(0))
+        };
+        let retry = {
+            let ratio = Arc::clone(&ratio);
+            thread::spawn(move || ratio.try_withdraw(0))
+        };
+        let mine = ratio.try_withdraw(0);
+        call.join().unwrap();
+        let granted = usize::from(retry.join().unwrap()) + usize::from(mine);
         assert!((1..=2).contains(&granted), "{granted}");
-        // Nothing lost: the balance is the reserve plus the deposits minus
-        // the grants, exactly.
-        let balance = i64::try_from(ratio.balance_retries()).unwrap();
-        assert_eq!(balance * RETRY_TOKENS, (2 * RETRY_TOKENS) - RETRY_TOKENS * granted as i64);
+        // Nothing lost: the balance is the reserve plus the deposit minus the
+        // grants, exactly.
+        assert_eq!(ratio.balance_retries(), 2 - granted as u64);
     });
 }
 
@@ -105,7 +108,7 @@ fn a_window_moving_during_a_withdrawal_expires_each_slot_once() {
     model.preemption_bound = Some(3);
     model.check(|| {
         let ratio = Arc::new(Ratio::new(RATIO));
-        ratio.deposit(0);
+        ratio.touch_atomics();
         ratio.deposit(0); // the reserve and one retry of deposits
         // A retry in epoch 0 races a call ten epochs later, whose deposit
         // expires epoch 0's slot (the window is ten slots).
@@ -116,12 +119,13 @@ fn a_window_moving_during_a_withdrawal_expires_each_slot_once() {
         let granted = ratio.try_withdraw(0);
         later.join().unwrap();
         assert!(granted, "the reserve alone pays for one retry");
-        // After the window moved: epoch 0's deposits expired exactly once,
-        // and the retry's withdrawal either expired with them (it was
-        // recorded in epoch 0) or counts in the new window; the reserve
-        // and the new call's half a retry are never exceeded.
+        // After the window moved: epoch 0's deposit expired exactly once,
+        // and the retry's withdrawal either expired with it (it was recorded
+        // in epoch 0) or counts in the new window: what is left is the
+        // reserve and the new call's retry at most, less the retry if it
+        // still counts.
         let balance = ratio.balance_retries();
-        assert!(balance <= 1, "{balance}");
-        assert!(ratio.try_withdraw(10) == (balance == 1));
+        assert!((1..=2).contains(&balance), "{balance}");
+        assert!(ratio.try_withdraw(10));
     });
 }

@@ -165,6 +165,18 @@ impl Ratio {
         }
     }
 
+    /// Creates every loom atomic on the model's main thread (see
+    /// `crate::sync`): one created by a spawned thread would be invisible to
+    /// the others, and loom reports that as a causality violation.
+    #[cfg(all(test, stamina_loom))]
+    pub(super) fn touch_atomics(&self) {
+        self.balance.load(Ordering::Relaxed);
+        self.expired_through.load(Ordering::Relaxed);
+        for slot in &self.slots {
+            slot.load(Ordering::Relaxed);
+        }
+    }
+
     pub(super) const fn params(&self) -> &RatioParams {
         &self.params
     }
