@@ -37,6 +37,7 @@ pub mod macro_support;
 mod on;
 mod policy;
 mod switches;
+mod sync;
 pub mod testing;
 
 /// Retried streams and iterators: what a retried stream does with the items

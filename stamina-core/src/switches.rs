@@ -20,9 +20,11 @@
 //! may hold both the inactive bit and testing bits; a thread's override is one
 //! whole mode, or [`NO_OVERRIDE`].
 
+#[cfg(not(stamina_loom))]
+use crate::sync::AtomicU64;
+use crate::sync::Ordering;
 use core::cell::Cell;
 use core::fmt;
-use core::sync::atomic::{AtomicU64, Ordering};
 
 const INACTIVE: u64 = 1;
 const TESTING: u64 = 1 << 1;
@@ -35,7 +37,14 @@ const TESTING_BITS: u64 = TESTING | CAP | (u64::MAX << ATTEMPTS_SHIFT);
 /// override.
 const NO_OVERRIDE: u64 = u64::MAX;
 
+#[cfg(not(stamina_loom))]
 static PROCESS: AtomicU64 = AtomicU64::new(0);
+
+// Reset by loom between the executions of a model (see `crate::sync`).
+#[cfg(stamina_loom)]
+loom::lazy_static! {
+    static ref PROCESS: loom::sync::atomic::AtomicU64 = loom::sync::atomic::AtomicU64::new(0);
+}
 
 thread_local! {
     static THREAD_OVERRIDE: Cell<u64> = const { Cell::new(NO_OVERRIDE) };
@@ -264,6 +273,9 @@ pub(crate) fn replace_thread_mode(mode: Mode) -> ThreadWord {
 pub(crate) fn restore_thread_mode(previous: ThreadWord) {
     THREAD_OVERRIDE.with(|cell| cell.set(previous.0));
 }
+
+#[cfg(all(test, stamina_loom))]
+mod loom_tests;
 
 #[cfg(test)]
 mod tests {

@@ -420,5 +420,7 @@ fn now_nanos() -> u64 {
     crate::engine::saturating_nanos(now.saturating_duration_since(base))
 }
 
+#[cfg(all(test, stamina_loom))]
+mod loom_tests;
 #[cfg(test)]
 mod tests;

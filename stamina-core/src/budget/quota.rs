@@ -1,7 +1,7 @@
 //! A token quota in the style of the AWS SDKs' standard retry quota: a bucket
 //! that retries draw from and successes refill.
 
-use core::sync::atomic::{AtomicU64, Ordering};
+use crate::sync::{AtomicU64, Ordering};
 
 use super::Charge;
 

@@ -19,7 +19,7 @@
 //! operation is a few atomic operations on three words: the slot, the balance
 //! and the epoch up to which slots were expired. No lock.
 
-use core::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, Ordering};
+use crate::sync::{AtomicI64, AtomicU32, AtomicU64, Ordering};
 use core::time::Duration;
 
 /// How many slots the window has.
@@ -169,6 +169,18 @@ impl Ratio {
             balance: AtomicI64::new(reserve),
             slots: [const { AtomicU64::new(0) }; SLOTS as usize],
             expired_through: AtomicU32::new(0),
+        }
+    }
+
+    /// Creates every loom atomic on the model's main thread (see
+    /// `crate::sync`): one created by a spawned thread would be invisible to
+    /// the others, and loom reports that as a causality violation.
+    #[cfg(all(test, stamina_loom))]
+    pub(super) fn touch_atomics(&self) {
+        self.balance.load(Ordering::Relaxed);
+        self.expired_through.load(Ordering::Relaxed);
+        for slot in &self.slots {
+            slot.load(Ordering::Relaxed);
         }
     }
 

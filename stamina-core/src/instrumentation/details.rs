@@ -349,10 +349,48 @@ impl<'a> ErrorSummary<'a> {
     }
 }
 
+/// What a summary shows, after whatever the error had written, when
+/// formatting the error panicked.
+///
+/// ```
+/// use std::fmt;
+/// use stamina::instrumentation::{ErrorSummary, FORMATTING_PANICKED};
+///
+/// struct Hostile;
+/// impl fmt::Debug for Hostile {
+///     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+///         f.write_str("half of it, then ")?;
+///         panic!("a bug in the error type")
+///     }
+/// }
+///
+/// # let hook = std::panic::take_hook();
+/// # std::panic::set_hook(Box::new(|_| {})); // keep the doc test's output clean
+/// let summary = ErrorSummary::new(&Hostile, None).to_string();
+/// # std::panic::set_hook(hook);
+/// assert_eq!(summary, format!("half of it, then {FORMATTING_PANICKED}"));
+/// ```
+pub const FORMATTING_PANICKED: &str = "<formatting the error panicked>";
+
 impl fmt::Display for ErrorSummary<'_> {
+    /// Writes the summary. An error whose `Display` (or `Debug`, or
+    /// `source()`) panics gets [`FORMATTING_PANICKED`] after what it wrote:
+    /// the summary is written while a retry is being logged, and a bug in an
+    /// error type's formatting must not turn a retry into a crash of the loop
+    /// (or of the subscriber's thread). The panic still reaches the panic
+    /// hook, which prints it by default; with `panic = "abort"` nothing can
+    /// be caught and the process aborts as it would anywhere else.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use fmt::Write as _;
         let mut out = Capped { out: f, left: MAX_ERROR_SUMMARY_BYTES, cut: false };
+        let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.write_to(&mut out)));
+        written.unwrap_or_else(|_payload| out.write_str(FORMATTING_PANICKED))
+    }
+}
+
+impl ErrorSummary<'_> {
+    fn write_to(&self, out: &mut Capped<'_, '_>) -> fmt::Result {
+        use fmt::Write as _;
         match self.error {
             Some(error) => {
                 write!(out, "{error}")?;

@@ -37,6 +37,22 @@
 //! panic, but could not undo one the library had swallowed). The registry stays
 //! usable.
 //!
+//! The built-in sinks are the exception for one kind of panic that is not a
+//! hook's own: an error whose `Display` (or `Debug`, or `source()`) panics
+//! while a sink formats it. A bug in an error type's formatting must not
+//! turn a retry into a crash, so the sink logs what the error wrote followed
+//! by [`FORMATTING_PANICKED`], and the loop goes on (the panic hook still
+//! prints the panic; with `panic = "abort"`, the process aborts as anywhere).
+//!
+//! # Hooks run inline
+//!
+//! Hooks run on the caller's thread (or task), inside the retry loop, before
+//! the wait: a hook that blocks for a second delays the next attempt by that
+//! second, the time counts toward the loop's timeout (it passes on the
+//! loop's clock), and in async code it blocks the executor thread and every
+//! task on it for as long. Keep hooks short; hand slow work (a network call,
+//! a disk write) to a channel or a spawned task.
+//!
 //! # What `caused_by` holds
 //!
 //! The retry loop is generic over any `E: Debug`, so every hook gets the error
@@ -134,7 +150,8 @@ mod registry;
 mod tracing_hook;
 
 pub use details::{
-    ErrorSummary, GiveUpDetails, GiveUpReason, MAX_ERROR_SUMMARY_BYTES, RetryDetails, SuccessDetails,
+    ErrorSummary, FORMATTING_PANICKED, GiveUpDetails, GiveUpReason, MAX_ERROR_SUMMARY_BYTES, RetryDetails,
+    SuccessDetails,
 };
 #[doc(hidden)]
 pub use error_view::{ErrorView, NoErrorView};
