@@ -528,6 +528,8 @@
 
 pub mod docs;
 
+#[doc(inline)]
+pub use stamina_core::DynErrorView;
 #[cfg(feature = "tokio")]
 #[doc(inline)]
 pub use stamina_core::TokioSleeper;

@@ -320,9 +320,7 @@ impl<P, S: Sleeper, F, St, B, W> RetryingStream<P, S, F, St, B, W> {
     }
 }
 
-/// How hooks see an error known to be a `std::error::Error` (see
-/// [`RetryingStream::with_dyn_error`]).
-type DynErrorView<E> = for<'e> fn(&'e E) -> Option<&'e (dyn std::error::Error + 'static)>;
+use super::DynErrorView;
 
 impl<P, S: Sleeper, F, St, B> RetryingStream<P, S, F, St, B, NoErrorView> {
     /// Shows the hooks each error as a `std::error::Error` too
@@ -345,14 +343,14 @@ impl<P, S: Sleeper, F, St, B> RetryingStream<P, S, F, St, B, NoErrorView> {
     /// assert_eq!(lines.map(Result::unwrap).collect::<Vec<_>>().await, ["a"]);
     /// # }
     /// ```
-    pub fn with_dyn_error<T, E>(self) -> RetryingStream<P, S, F, St, B, DynErrorView<E>>
+    pub fn with_dyn_error<T, E>(self) -> RetryingStream<P, S, F, St, B, DynErrorView>
     where
         St: Stream<Item = Result<T, E>>,
         E: std::error::Error + 'static,
     {
         let Self { current, sleeping, core, factory, sleeper } = self;
         let Core { policy, name, on, behaviour, view: NoErrorView, state, finished } = core;
-        let view: DynErrorView<E> = |error| Some(error);
+        let view = DynErrorView;
         RetryingStream {
             current,
             sleeping,
@@ -503,14 +501,14 @@ impl<P, F, I, B> RetryingIter<P, F, I, B, NoErrorView> {
     ///     .collect();
     /// assert_eq!(lines, ["a"]);
     /// ```
-    pub fn with_dyn_error<T, E>(self) -> RetryingIter<P, F, I, B, DynErrorView<E>>
+    pub fn with_dyn_error<T, E>(self) -> RetryingIter<P, F, I, B, DynErrorView>
     where
         I: Iterator<Item = Result<T, E>>,
         E: std::error::Error + 'static,
     {
         let Self { current, core, factory } = self;
         let Core { policy, name, on, behaviour, view: NoErrorView, state, finished } = core;
-        let view: DynErrorView<E> = |error| Some(error);
+        let view = DynErrorView;
         RetryingIter { current, core: Core { policy, name, on, behaviour, view, state, finished }, factory }
     }
 }

@@ -25,7 +25,7 @@ pub trait ErrorView<E: ?Sized> {
 
 /// The view of loops that do not know whether their error is an `Error`.
 #[doc(hidden)]
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NoErrorView;
 
 impl<E: ?Sized> ErrorView<E> for NoErrorView {
