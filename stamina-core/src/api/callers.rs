@@ -110,6 +110,8 @@ impl<W> RetryingCaller<W> {
     }
 }
 
+// Without the view: zero-sized, it holds nothing, and is in the type.
+#[allow(clippy::missing_fields_in_debug)]
 impl<W> Debug for RetryingCaller<W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RetryingCaller")
@@ -333,6 +335,8 @@ impl<S, W> AsyncRetryingCaller<S, Uncancelled, W> {
     }
 }
 
+// Without the view: zero-sized, it holds nothing, and is in the type.
+#[allow(clippy::missing_fields_in_debug)]
 impl<S, C, W> Debug for AsyncRetryingCaller<S, C, W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncRetryingCaller")

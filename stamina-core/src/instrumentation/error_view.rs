@@ -10,6 +10,11 @@ use std::error::Error;
 
 /// Shows an error of type `E` as `&dyn Error`, or not at all.
 #[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{E}` is not a `std::error::Error`, which `.with_dyn_error()` needs",
+    label = "this call's error type must implement `std::error::Error + 'static`",
+    note = "implement `std::error::Error` (and `Display`) for `{E}`, or drop `.with_dyn_error()`: hooks then see the error's `Debug`, capped"
+)]
 pub trait ErrorView<E: ?Sized> {
     /// The error as `&dyn Error`, if this view can show it.
     fn view<'e>(&self, error: &'e E) -> Option<&'e (dyn Error + 'static)>;

@@ -160,7 +160,7 @@ fn the_sync_callers_with_dyn_error_log_the_display_and_sources() {
     assert_shown_as_error("bound call_with_outcome", || assert!(bound.call_with_outcome(fail).0.is_err()));
     let bound_then_opted_in = self::caller().on(on_error).with_dyn_error();
     assert_shown_as_error("bound call_on_result", || {
-        assert!(bound_then_opted_in.call_on_result(fail).is_err())
+        assert!(bound_then_opted_in.call_on_result(fail).is_err());
     });
 }
 
@@ -188,14 +188,14 @@ fn the_async_callers_with_dyn_error_log_the_display_and_sources() {
     // The callers that cancel attempts, opted in before or after the switch.
     let cancelling = async_caller().with_dyn_error().attempt_timeout(Duration::from_secs(5));
     assert_shown_as_error("cancelling call", || {
-        assert!(block_on(cancelling.call(always, fail_async)).is_err())
+        assert!(block_on(cancelling.call(always, fail_async)).is_err());
     });
     assert_shown_as_error("cancelling call_with_outcome", || {
         assert!(block_on(cancelling.call_with_outcome(always, fail_async)).0.is_err());
     });
     let bound_cancelling = async_caller().attempt_timeout(Duration::from_secs(5)).on(always).with_dyn_error();
     assert_shown_as_error("bound cancelling call", || {
-        assert!(block_on(bound_cancelling.call(fail_async)).is_err())
+        assert!(block_on(bound_cancelling.call(fail_async)).is_err());
     });
 }
 
@@ -205,7 +205,7 @@ fn retry_context_with_dyn_error_logs_the_display_and_sources() {
     assert_shown_as_error("call", || assert!(context.call(|_| fail()).is_err()));
     assert_shown_as_error("call_with_outcome", || assert!(context.call_with_outcome(|_| fail()).0.is_err()));
     assert_shown_as_error("call_async", || {
-        assert!(block_on(context.call_async(async |_| fail_async().await)).is_err())
+        assert!(block_on(context.call_async(async |_| fail_async().await)).is_err());
     });
     assert_shown_as_error("call_async_with_outcome", || {
         assert!(block_on(context.call_async_with_outcome(async |_| fail_async().await)).0.is_err());
@@ -228,7 +228,7 @@ fn retry_context_with_dyn_error_logs_the_display_and_sources() {
 fn without_with_dyn_error_the_runtime_api_logs_the_capped_debug() {
     assert_shown_by_debug("caller", || assert!(caller().call(always, fail).is_err()));
     assert_shown_by_debug("async caller", || {
-        assert!(block_on(async_caller().call(always, fail_async)).is_err())
+        assert!(block_on(async_caller().call(always, fail_async)).is_err());
     });
     let context = retry_context(always).attempts(2).wait_max(Duration::ZERO);
     assert_shown_by_debug("retry_context", || assert!(context.call(|_| fail()).is_err()));
