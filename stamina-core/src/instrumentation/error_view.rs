@@ -4,17 +4,13 @@
 //! ask whether `E: Error`. The code that knows the concrete error type (the
 //! macros' expansion) picks a view, a fn pointer, with autoref specialization
 //! (`macro_support::ErrorViewProbe`) and hands it to each `settle` step; every
-//! other loop uses [`NoErrorView`].
+//! other loop uses [`NoErrorView`], or `DynErrorView` once its user opts in
+//! with `.with_dyn_error()` (the runtime API, `api/dyn_error.rs`).
 
 use std::error::Error;
 
 /// Shows an error of type `E` as `&dyn Error`, or not at all.
 #[doc(hidden)]
-#[diagnostic::on_unimplemented(
-    message = "`{E}` is not a `std::error::Error`, which `.with_dyn_error()` needs",
-    label = "this call's error type must implement `std::error::Error + 'static`",
-    note = "implement `std::error::Error` (and `Display`) for `{E}`, or drop `.with_dyn_error()`: hooks then see the error's `Debug`, capped"
-)]
 pub trait ErrorView<E: ?Sized> {
     /// The error as `&dyn Error`, if this view can show it.
     fn view<'e>(&self, error: &'e E) -> Option<&'e (dyn Error + 'static)>;

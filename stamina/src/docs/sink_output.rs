@@ -156,12 +156,12 @@
 //! The opt-in takes only errors that are `Error`s; the others keep the
 //! default:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! #[derive(Debug)]
 //! struct Opaque;
 //!
 //! let caller = stamina::RetryingCaller::new().with_dyn_error();
-//! // error: `Opaque` is not a `std::error::Error`, which `.with_dyn_error()` needs
+//! // error[E0277]: the trait bound `Opaque: std::error::Error` is not satisfied
 //! let _ = caller.call(|_: &Opaque| true, || Err::<(), _>(Opaque));
 //! ```
 //!
