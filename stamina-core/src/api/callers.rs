@@ -221,6 +221,9 @@ impl<P, W> Debug for BoundRetryingCaller<P, W> {
 /// types convert from [`AttemptTimedOut`](crate::AttemptTimedOut). A policy
 /// given whole with [`policy`](Self::policy) keeps the caller's kind: set the
 /// limits on the caller for its attempts to be cancelled.
+///
+/// Hooks see its errors by their `Debug`, capped, unless it is made with
+/// [`with_dyn_error`](Self::with_dyn_error), as [`RetryingCaller`]'s.
 #[derive(Clone, Copy, Default, PartialEq)]
 pub struct AsyncRetryingCaller<S = DefaultSleeper, C = Uncancelled, W = NoErrorView> {
     pub(super) policy: RetryPolicy,

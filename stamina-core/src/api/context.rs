@@ -179,11 +179,11 @@ impl<P, S, W> RetryContext<P, S, Uncancelled, W> {
     }
 }
 
-impl<P, S> RetryContext<P, S> {
-    /// The policy, the name, the predicate and the sleeper, for the retried
-    /// streams and iterators (`api/stream.rs`).
-    pub(super) fn into_parts(self) -> (RetryPolicy, CallableName, P, S) {
-        (self.policy, self.name, self.on, self.sleeper)
+impl<P, S, W> RetryContext<P, S, Uncancelled, W> {
+    /// The policy, the name, the predicate, the sleeper and the view, for the
+    /// retried streams and iterators (`api/stream.rs`).
+    pub(super) fn into_parts(self) -> (RetryPolicy, CallableName, P, S, W) {
+        (self.policy, self.name, self.on, self.sleeper, self.view)
     }
 }
 

@@ -127,9 +127,9 @@ impl<P, S, C> BoundAsyncRetryingCaller<P, S, C, NoErrorView> {
 impl<P, S, C> RetryContext<P, S, C, NoErrorView> {
     /// Shows the hooks each error of its blocks as a `std::error::Error`, as
     /// [`RetryingCaller::with_dyn_error`] does; the blocks' error types then
-    /// need `std::error::Error + 'static`. For a retried stream or iterator,
-    /// call [`RetryingStream::with_dyn_error`](crate::RetryingStream::with_dyn_error)
-    /// on it instead.
+    /// need `std::error::Error + 'static`. The retried streams and iterators
+    /// it makes keep it, as if made with
+    /// [`RetryingStream::with_dyn_error`](crate::RetryingStream::with_dyn_error).
     ///
     /// ```
     /// use std::time::Duration;

@@ -577,7 +577,7 @@ impl<P, F, I, B: Debug, W> Debug for RetryingIter<P, F, I, B, W> {
     }
 }
 
-impl<P, S: Sleeper> RetryContext<P, S> {
+impl<P, S: Sleeper, W> RetryContext<P, S, crate::Uncancelled, W> {
     /// Retries a stream of `Result`s, restarting it: `factory` makes one
     /// stream per attempt from the current [`Attempt`]; when a stream yields
     /// an `Err` that `on` retries, it is dropped and, after the wait, the next
@@ -605,7 +605,7 @@ impl<P, S: Sleeper> RetryContext<P, S> {
     /// assert_eq!(events.collect::<Vec<_>>().await, [Ok("a"), Ok("a"), Ok("b")]);
     /// # }
     /// ```
-    pub fn stream<F, St, T, E, D>(self, factory: F) -> RetryingStream<P, S, F, St, Restart>
+    pub fn stream<F, St, T, E, D>(self, factory: F) -> RetryingStream<P, S, F, St, Restart, W>
     where
         F: FnMut(Attempt) -> St,
         St: Stream<Item = Result<T, E>>,
@@ -613,8 +613,8 @@ impl<P, S: Sleeper> RetryContext<P, S> {
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
-        let (policy, name, on, sleeper) = self.into_parts();
-        RetryingStream::new(policy, name, on, sleeper, Restart, NoErrorView, factory)
+        let (policy, name, on, sleeper, view) = self.into_parts();
+        RetryingStream::new(policy, name, on, sleeper, Restart, view, factory)
     }
 
     /// Retries a stream of `Result`s, resuming it: `advance(&mut cursor,
@@ -649,7 +649,7 @@ impl<P, S: Sleeper> RetryContext<P, S> {
         cursor: C,
         advance: A,
         factory: F,
-    ) -> RetryingStream<P, S, F, St, Resume<C, A>>
+    ) -> RetryingStream<P, S, F, St, Resume<C, A>, W>
     where
         A: FnMut(&mut C, &T),
         F: FnMut(Attempt, &C) -> St,
@@ -658,8 +658,8 @@ impl<P, S: Sleeper> RetryContext<P, S> {
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
-        let (policy, name, on, sleeper) = self.into_parts();
-        RetryingStream::new(policy, name, on, sleeper, Resume { cursor, advance }, NoErrorView, factory)
+        let (policy, name, on, sleeper, view) = self.into_parts();
+        RetryingStream::new(policy, name, on, sleeper, Resume { cursor, advance }, view, factory)
     }
 
     /// Retries a stream of `Result`s until its first item, then never
@@ -676,7 +676,7 @@ impl<P, S: Sleeper> RetryContext<P, S> {
     /// assert_eq!(items.collect::<Vec<_>>().await, [Ok(1), Err("broken")]);
     /// # }
     /// ```
-    pub fn stream_committed<F, St, T, E, D>(self, factory: F) -> RetryingStream<P, S, F, St, Commit>
+    pub fn stream_committed<F, St, T, E, D>(self, factory: F) -> RetryingStream<P, S, F, St, Commit, W>
     where
         F: FnMut(Attempt) -> St,
         St: Stream<Item = Result<T, E>>,
@@ -684,12 +684,12 @@ impl<P, S: Sleeper> RetryContext<P, S> {
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
-        let (policy, name, on, sleeper) = self.into_parts();
-        RetryingStream::new(policy, name, on, sleeper, Commit::default(), NoErrorView, factory)
+        let (policy, name, on, sleeper, view) = self.into_parts();
+        RetryingStream::new(policy, name, on, sleeper, Commit::default(), view, factory)
     }
 }
 
-impl<P, S> RetryContext<P, S> {
+impl<P, S, W> RetryContext<P, S, crate::Uncancelled, W> {
     /// Retries an iterator of `Result`s, restarting it: the sync form of
     /// [`stream`](Self::stream). The items already yielded are yielded again.
     ///
@@ -700,7 +700,7 @@ impl<P, S> RetryContext<P, S> {
     ///     .collect();
     /// assert_eq!(items, [Ok(1), Ok(1), Ok(1), Ok(2)]);
     /// ```
-    pub fn iter<F, I, T, E, D>(self, factory: F) -> RetryingIter<P, F, I, Restart>
+    pub fn iter<F, I, T, E, D>(self, factory: F) -> RetryingIter<P, F, I, Restart, W>
     where
         F: FnMut(Attempt) -> I,
         I: Iterator<Item = Result<T, E>>,
@@ -708,8 +708,8 @@ impl<P, S> RetryContext<P, S> {
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
-        let (policy, name, on, _) = self.into_parts();
-        RetryingIter::new(policy, name, on, Restart, NoErrorView, factory)
+        let (policy, name, on, _, view) = self.into_parts();
+        RetryingIter::new(policy, name, on, Restart, view, factory)
     }
 
     /// Retries an iterator of `Result`s, resuming it: the sync form of
@@ -729,7 +729,7 @@ impl<P, S> RetryContext<P, S> {
         cursor: C,
         advance: A,
         factory: F,
-    ) -> RetryingIter<P, F, I, Resume<C, A>>
+    ) -> RetryingIter<P, F, I, Resume<C, A>, W>
     where
         A: FnMut(&mut C, &T),
         F: FnMut(Attempt, &C) -> I,
@@ -738,8 +738,8 @@ impl<P, S> RetryContext<P, S> {
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
-        let (policy, name, on, _) = self.into_parts();
-        RetryingIter::new(policy, name, on, Resume { cursor, advance }, NoErrorView, factory)
+        let (policy, name, on, _, view) = self.into_parts();
+        RetryingIter::new(policy, name, on, Resume { cursor, advance }, view, factory)
     }
 
     /// Retries an iterator of `Result`s until its first item, then never
@@ -751,7 +751,7 @@ impl<P, S> RetryContext<P, S> {
     ///     .collect();
     /// assert_eq!(items, [Ok(1), Err("broken")]);
     /// ```
-    pub fn iter_committed<F, I, T, E, D>(self, factory: F) -> RetryingIter<P, F, I, Commit>
+    pub fn iter_committed<F, I, T, E, D>(self, factory: F) -> RetryingIter<P, F, I, Commit, W>
     where
         F: FnMut(Attempt) -> I,
         I: Iterator<Item = Result<T, E>>,
@@ -759,7 +759,7 @@ impl<P, S> RetryContext<P, S> {
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
-        let (policy, name, on, _) = self.into_parts();
-        RetryingIter::new(policy, name, on, Commit::default(), NoErrorView, factory)
+        let (policy, name, on, _, view) = self.into_parts();
+        RetryingIter::new(policy, name, on, Commit::default(), view, factory)
     }
 }

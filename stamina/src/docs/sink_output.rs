@@ -97,7 +97,7 @@
 //! |---|---|---|
 //! | `#[retry]`, `retry_block!` | `Display` and sources for an `Error`, capped `Debug` for any other error | (not needed) |
 //! | [`RetryingCaller`], [`AsyncRetryingCaller`], their bound forms, [`retry_context`]: `call`, `call_async`, `*_with_outcome`, `call_on_result`, `call_async_on_result` | capped `Debug`, for every error | `Display` and sources; the calls need `E: std::error::Error + 'static` |
-//! | retried streams and iterators ([`RetryingStream`], [`RetryingIter`]) | capped `Debug`, for every error | `Display` and sources |
+//! | retried streams and iterators ([`RetryingStream`], [`RetryingIter`]) | capped `Debug`, for every error | `Display` and sources, on the stream or iterator, or on the context that makes it |
 //!
 //! Why the runtime API does not do it by itself: Rust has no specialization,
 //! so a generic fn over `E: Debug` cannot ask whether `E: Error`. The macros

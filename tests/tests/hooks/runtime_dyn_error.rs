@@ -225,6 +225,16 @@ fn retry_context_with_dyn_error_logs_the_display_and_sources() {
 }
 
 #[test]
+fn the_streams_of_a_context_with_dyn_error_log_the_display_and_sources() {
+    let context = retry_context(always).attempts(2).wait_max(Duration::ZERO).with_dyn_error();
+    assert_shown_as_error("iter", || assert_eq!(context.iter(|_| std::iter::once(fail())).count(), 1));
+    assert_shown_as_error("stream", || {
+        let stream = context.stream(|_| futures_lite::stream::once(fail()));
+        assert_eq!(block_on(futures_lite::StreamExt::count(stream)), 1);
+    });
+}
+
+#[test]
 fn without_with_dyn_error_the_runtime_api_logs_the_capped_debug() {
     assert_shown_by_debug("caller", || assert!(caller().call(always, fail).is_err()));
     assert_shown_by_debug("async caller", || {
