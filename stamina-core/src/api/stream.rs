@@ -612,6 +612,7 @@ impl<P, S: Sleeper, W> RetryContext<P, S, crate::Uncancelled, W> {
         E: Debug,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        W: ErrorView<E> + Copy,
     {
         let (policy, name, on, sleeper, view) = self.into_parts();
         RetryingStream::new(policy, name, on, sleeper, Restart, view, factory)
@@ -657,6 +658,7 @@ impl<P, S: Sleeper, W> RetryContext<P, S, crate::Uncancelled, W> {
         E: Debug,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        W: ErrorView<E> + Copy,
     {
         let (policy, name, on, sleeper, view) = self.into_parts();
         RetryingStream::new(policy, name, on, sleeper, Resume { cursor, advance }, view, factory)
@@ -683,6 +685,7 @@ impl<P, S: Sleeper, W> RetryContext<P, S, crate::Uncancelled, W> {
         E: Debug,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        W: ErrorView<E> + Copy,
     {
         let (policy, name, on, sleeper, view) = self.into_parts();
         RetryingStream::new(policy, name, on, sleeper, Commit::default(), view, factory)
@@ -707,6 +710,7 @@ impl<P, S, W> RetryContext<P, S, crate::Uncancelled, W> {
         E: Debug,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        W: ErrorView<E> + Copy,
     {
         let (policy, name, on, _, view) = self.into_parts();
         RetryingIter::new(policy, name, on, Restart, view, factory)
@@ -737,6 +741,7 @@ impl<P, S, W> RetryContext<P, S, crate::Uncancelled, W> {
         E: Debug,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        W: ErrorView<E> + Copy,
     {
         let (policy, name, on, _, view) = self.into_parts();
         RetryingIter::new(policy, name, on, Resume { cursor, advance }, view, factory)
@@ -758,6 +763,7 @@ impl<P, S, W> RetryContext<P, S, crate::Uncancelled, W> {
         E: Debug,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        W: ErrorView<E> + Copy,
     {
         let (policy, name, on, _, view) = self.into_parts();
         RetryingIter::new(policy, name, on, Commit::default(), view, factory)
