@@ -263,3 +263,41 @@ fn with_dyn_error_changes_no_size() {
         size_of_val(&context.call_async(async |_| fail_async().await))
     );
 }
+
+#[test]
+#[cfg(feature = "log")]
+fn the_log_sink_logs_the_same_for_the_runtime_api() {
+    use crate::instrumentation_log::take_records;
+    use stamina::instrumentation::LogHook;
+
+    let _isolated = isolated();
+    set_on_retry_hooks((LogHook::new(),));
+    let _ = take_records();
+    assert!(caller().with_dyn_error().call(always, fail).is_err());
+    assert!(
+        block_on(retry_context(always).attempts(2).with_dyn_error().call_async(async |_| fail_async().await))
+            .is_err()
+    );
+    assert!(caller().call(always, fail).is_err()); // the default
+    let summaries: Vec<String> =
+        take_records().into_iter().filter_map(|record| record.key_values.get("caused_by").cloned()).collect();
+    assert_eq!(summaries.len(), 6, "{summaries:#?}");
+    assert!(summaries[..4].iter().all(|summary| summary == CHAIN), "{summaries:#?}");
+    assert!(summaries[4].starts_with("RequestError { status: 503, headers: ["), "{}", summaries[4]);
+}
+
+#[test]
+fn a_timed_out_attempt_is_logged_by_its_display_too() {
+    let caller = async_caller().with_dyn_error().attempt_timeout(Duration::from_secs(5));
+    let lines = traced(|| {
+        assert!(block_on(caller.call(always, std::future::pending::<Result<(), RequestError>>)).is_err());
+    });
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    for line in &lines {
+        assert_eq!(
+            caused_by(line),
+            "request failed with status 504: the attempt did not finish within its attempt timeout of 5s",
+            "{line}"
+        );
+    }
+}
