@@ -47,6 +47,7 @@ pub mod stream {
     pub use crate::api::stream::{Behaviour, Commit, Restart, Resume, RetryingIter, RetryingStream};
 }
 
+pub use api::DynErrorView;
 pub use api::{
     AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryContext,
     RetryingCaller, RetryingIter, RetryingStream, retry_context,

@@ -220,8 +220,9 @@
 //! `.name("...")` gives a caller or a context its own name, so that two loops
 //! are two log names and two metric series instead of one `<context block>`.
 //! The callers and `retry_context` are generic over any `E: Debug`, so hooks
-//! get their error as `Debug` only, and logs show its capped `Debug` form
-//! (see [what is logged](#what-is-logged)).
+//! get their error as `Debug` only, and logs show its capped `Debug` form,
+//! unless they are made with `.with_dyn_error()` (see
+//! [what is logged](#what-is-logged)).
 //!
 //! # Parameters
 //!
@@ -423,8 +424,11 @@
 //! headers (tokens, cookies), and an `anyhow::Error`'s holds a backtrace. Only
 //! the macros know the concrete error type, so this holds for `#[retry]` and
 //! `retry_block!`. The callers and `retry_context` accept any `E: Debug` and
-//! log its `Debug` form, capped: give an error type whose `Debug` may carry
-//! secrets a `Debug` that hides them, or retry it with the macros. Metric
+//! log its `Debug` form, capped, unless made with `.with_dyn_error()`
+//! ([`RetryingCaller::with_dyn_error`], and the same on every caller,
+//! `retry_context` and the retried streams), which logs an `Error`'s
+//! `Display` and sources; see
+//! [what each API logs](crate::docs::sink_output#what-each-api-logs-about-an-error). Metric
 //! labels carry `callable`, `error_type` and the retry number or reason,
 //! never the error itself.
 //!
@@ -528,6 +532,8 @@
 
 pub mod docs;
 
+#[doc(inline)]
+pub use stamina_core::DynErrorView;
 #[cfg(feature = "tokio")]
 #[doc(inline)]
 pub use stamina_core::TokioSleeper;

@@ -9,7 +9,7 @@ use core::marker::PhantomData;
 
 use crate::RetryPolicy;
 use crate::engine::{DefaultSleeper, Site, Sleeper, run_async, run_sync};
-use crate::instrumentation::CallableName;
+use crate::instrumentation::{CallableName, ErrorView, NoErrorView};
 use crate::on::IntoDecision;
 use crate::policy::policy_setters;
 
@@ -38,10 +38,17 @@ use super::cancel::Uncancelled;
 /// let on_busy = caller.on(is_busy);
 /// assert!(matches!(on_busy.call(|| Err::<(), _>(DbError::Corrupt)), Err(DbError::Corrupt)));
 /// ```
+///
+/// Hooks see its errors by their `Debug`, capped; made with
+/// [`with_dyn_error`](Self::with_dyn_error) (`RetryingCaller<DynErrorView>`)
+/// they see them as `std::error::Error`s, by their `Display` and sources
+/// (see [`DynErrorView`](crate::DynErrorView)).
 #[derive(Clone, Copy, Default, PartialEq)]
-pub struct RetryingCaller {
+pub struct RetryingCaller<W = NoErrorView> {
     pub(super) policy: RetryPolicy,
     pub(super) name: CallableName,
+    /// How hooks see the errors: zero-sized.
+    pub(super) view: W,
 }
 
 impl RetryingCaller {
@@ -52,9 +59,11 @@ impl RetryingCaller {
     /// assert_eq!(caller.get_policy(), &stamina::RetryPolicy::new());
     /// ```
     pub const fn new() -> Self {
-        Self { policy: RetryPolicy::new(), name: CallableName::CONTEXT_BLOCK }
+        Self { policy: RetryPolicy::new(), name: CallableName::CONTEXT_BLOCK, view: NoErrorView }
     }
+}
 
+impl<W> RetryingCaller<W> {
     policy_setters!();
 
     /// Calls `op` until it succeeds, `on` rejects its error, or a limit is
@@ -78,8 +87,9 @@ impl RetryingCaller {
         P: Fn(&E) -> D,
         D: IntoDecision,
         F: FnMut() -> Result<T, E>,
+        W: ErrorView<E> + Copy,
     {
-        run_sync(Site { policy: &self.policy, name: &self.name }, on, |()| op())
+        run_sync(Site { policy: &self.policy, name: &self.name }, on, self.view, |()| op())
     }
 
     /// Binds the predicate `on`, for calls with [`BoundRetryingCaller::call`].
@@ -92,12 +102,17 @@ impl RetryingCaller {
     /// let on_interrupted = stamina::RetryingCaller::new().on(is_interrupted);
     /// assert_eq!(on_interrupted.call(|| Ok::<_, std::io::Error>(1)).unwrap(), 1);
     /// ```
-    pub fn on<P>(&self, on: P) -> BoundRetryingCaller<P> {
+    pub fn on<P>(&self, on: P) -> BoundRetryingCaller<P, W>
+    where
+        W: Copy,
+    {
         BoundRetryingCaller { caller: *self, on }
     }
 }
 
-impl Debug for RetryingCaller {
+// Without the view: zero-sized, it holds nothing, and is in the type.
+#[allow(clippy::missing_fields_in_debug)]
+impl<W> Debug for RetryingCaller<W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RetryingCaller")
             .field("name", &self.name.path())
@@ -135,12 +150,12 @@ impl Debug for RetryingCaller {
 /// assert!(matches!(on_busy().call(|| Err::<(), _>(DbError::Corrupt)), Err(DbError::Corrupt)));
 /// ```
 #[derive(Clone, Copy)]
-pub struct BoundRetryingCaller<P> {
-    pub(super) caller: RetryingCaller,
+pub struct BoundRetryingCaller<P, W = NoErrorView> {
+    pub(super) caller: RetryingCaller<W>,
     pub(super) on: P,
 }
 
-impl<P> BoundRetryingCaller<P> {
+impl<P, W> BoundRetryingCaller<P, W> {
     /// Calls `op` with the bound predicate, like [`RetryingCaller::call`].
     ///
     /// ```
@@ -154,12 +169,13 @@ impl<P> BoundRetryingCaller<P> {
         P: Fn(&E) -> D,
         D: IntoDecision,
         F: FnMut() -> Result<T, E>,
+        W: ErrorView<E> + Copy,
     {
         self.caller.call(&self.on, op)
     }
 }
 
-impl<P> Debug for BoundRetryingCaller<P> {
+impl<P, W> Debug for BoundRetryingCaller<P, W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BoundRetryingCaller")
             .field("on", &core::any::type_name::<P>())
@@ -205,12 +221,17 @@ impl<P> Debug for BoundRetryingCaller<P> {
 /// types convert from [`AttemptTimedOut`](crate::AttemptTimedOut). A policy
 /// given whole with [`policy`](Self::policy) keeps the caller's kind: set the
 /// limits on the caller for its attempts to be cancelled.
+///
+/// Hooks see its errors by their `Debug`, capped, unless it is made with
+/// [`with_dyn_error`](Self::with_dyn_error), as [`RetryingCaller`]'s.
 #[derive(Clone, Copy, Default, PartialEq)]
-pub struct AsyncRetryingCaller<S = DefaultSleeper, C = Uncancelled> {
+pub struct AsyncRetryingCaller<S = DefaultSleeper, C = Uncancelled, W = NoErrorView> {
     pub(super) policy: RetryPolicy,
     pub(super) name: CallableName,
     pub(super) sleeper: S,
     pub(super) cancel: PhantomData<C>,
+    /// How hooks see the errors: zero-sized.
+    pub(super) view: W,
 }
 
 impl AsyncRetryingCaller {
@@ -226,11 +247,12 @@ impl AsyncRetryingCaller {
             name: CallableName::CONTEXT_BLOCK,
             sleeper: DefaultSleeper::default(),
             cancel: PhantomData,
+            view: NoErrorView,
         }
     }
 }
 
-impl<S, C> AsyncRetryingCaller<S, C> {
+impl<S, C, W> AsyncRetryingCaller<S, C, W> {
     policy_setters!();
 
     /// Waits with `sleeper` instead, and measures the timeout on its clock.
@@ -251,8 +273,14 @@ impl<S, C> AsyncRetryingCaller<S, C> {
     /// # }
     /// ```
     #[must_use]
-    pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> AsyncRetryingCaller<S2, C> {
-        AsyncRetryingCaller { policy: self.policy, name: self.name, sleeper, cancel: PhantomData }
+    pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> AsyncRetryingCaller<S2, C, W> {
+        AsyncRetryingCaller {
+            policy: self.policy,
+            name: self.name,
+            sleeper,
+            cancel: PhantomData,
+            view: self.view,
+        }
     }
 
     /// Binds the predicate `on`, for calls with [`BoundAsyncRetryingCaller::call`].
@@ -263,16 +291,17 @@ impl<S, C> AsyncRetryingCaller<S, C> {
     /// assert_eq!(on_any.call(|| async { Ok::<_, std::io::Error>(7) }).await.unwrap(), 7);
     /// # }
     /// ```
-    pub fn on<P>(&self, on: P) -> BoundAsyncRetryingCaller<P, S, C>
+    pub fn on<P>(&self, on: P) -> BoundAsyncRetryingCaller<P, S, C, W>
     where
         S: Clone,
         C: Clone,
+        W: Clone,
     {
         BoundAsyncRetryingCaller { caller: self.clone(), on }
     }
 }
 
-impl<S> AsyncRetryingCaller<S> {
+impl<S, W> AsyncRetryingCaller<S, Uncancelled, W> {
     /// Calls `op` and awaits its future until it succeeds, `on` rejects its
     /// error, or a limit is reached; returns the last result unchanged. Hooks
     /// see the caller's [`name`](Self::name), `<context block>` by default.
@@ -301,12 +330,17 @@ impl<S> AsyncRetryingCaller<S> {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
+        W: ErrorView<E> + Copy,
     {
-        run_async(Site { policy: &self.policy, name: &self.name }, on, &self.sleeper, move |()| op())
+        run_async(Site { policy: &self.policy, name: &self.name }, on, self.view, &self.sleeper, move |()| {
+            op()
+        })
     }
 }
 
-impl<S, C> Debug for AsyncRetryingCaller<S, C> {
+// Without the view: zero-sized, it holds nothing, and is in the type.
+#[allow(clippy::missing_fields_in_debug)]
+impl<S, C, W> Debug for AsyncRetryingCaller<S, C, W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncRetryingCaller")
             .field("name", &self.name.path())
@@ -345,12 +379,12 @@ impl<S, C> Debug for AsyncRetryingCaller<S, C> {
 /// # }
 /// ```
 #[derive(Clone, Copy)]
-pub struct BoundAsyncRetryingCaller<P, S = DefaultSleeper, C = Uncancelled> {
-    pub(super) caller: AsyncRetryingCaller<S, C>,
+pub struct BoundAsyncRetryingCaller<P, S = DefaultSleeper, C = Uncancelled, W = NoErrorView> {
+    pub(super) caller: AsyncRetryingCaller<S, C, W>,
     pub(super) on: P,
 }
 
-impl<P, S> BoundAsyncRetryingCaller<P, S> {
+impl<P, S, W> BoundAsyncRetryingCaller<P, S, Uncancelled, W> {
     /// Calls `op` with the bound predicate, like [`AsyncRetryingCaller::call`].
     ///
     /// ```
@@ -368,12 +402,13 @@ impl<P, S> BoundAsyncRetryingCaller<P, S> {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
+        W: ErrorView<E> + Copy,
     {
         self.caller.call(&self.on, op)
     }
 }
 
-impl<P, S, C> Debug for BoundAsyncRetryingCaller<P, S, C> {
+impl<P, S, C, W> Debug for BoundAsyncRetryingCaller<P, S, C, W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BoundAsyncRetryingCaller")
             .field("on", &core::any::type_name::<P>())

@@ -14,6 +14,7 @@ use core::marker::PhantomData;
 use core::time::Duration;
 
 use crate::engine::{FromAttemptTimedOut, Site, Sleeper, run_async_limited};
+use crate::instrumentation::ErrorView;
 use crate::on::IntoDecision;
 use crate::{
     AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, RetryContext, RetryingCaller, TimeoutMode,
@@ -31,7 +32,7 @@ pub struct Uncancelled;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Cancelling;
 
-impl RetryingCaller {
+impl<W> RetryingCaller<W> {
     /// Sets when the timeout is enforced; see
     /// [`RetryPolicy::timeout_mode`](crate::RetryPolicy::timeout_mode). Sync
     /// code cannot be cancelled: under a [strict](TimeoutMode::Strict)
@@ -58,7 +59,7 @@ impl RetryingCaller {
     }
 }
 
-impl<S, C> AsyncRetryingCaller<S, C> {
+impl<S, C, W> AsyncRetryingCaller<S, C, W> {
     /// Limits each attempt to `limit`: one not finished in time is dropped
     /// and fails with [`AttemptTimedOut`](crate::AttemptTimedOut), converted
     /// into the operation's error type, which `on` is asked about like any
@@ -87,9 +88,18 @@ impl<S, C> AsyncRetryingCaller<S, C> {
     /// ```
     #[must_use]
     #[track_caller]
-    pub fn attempt_timeout(self, limit: impl Into<Option<Duration>>) -> AsyncRetryingCaller<S, Cancelling> {
+    pub fn attempt_timeout(
+        self,
+        limit: impl Into<Option<Duration>>,
+    ) -> AsyncRetryingCaller<S, Cancelling, W> {
         let policy = self.policy.attempt_timeout(limit);
-        AsyncRetryingCaller { policy, name: self.name, sleeper: self.sleeper, cancel: PhantomData }
+        AsyncRetryingCaller {
+            policy,
+            name: self.name,
+            sleeper: self.sleeper,
+            cancel: PhantomData,
+            view: self.view,
+        }
     }
 
     /// Sets when the timeout is enforced; under a
@@ -114,13 +124,19 @@ impl<S, C> AsyncRetryingCaller<S, C> {
     /// # }
     /// ```
     #[must_use]
-    pub fn timeout_mode(self, mode: TimeoutMode) -> AsyncRetryingCaller<S, Cancelling> {
+    pub fn timeout_mode(self, mode: TimeoutMode) -> AsyncRetryingCaller<S, Cancelling, W> {
         let policy = self.policy.timeout_mode(mode);
-        AsyncRetryingCaller { policy, name: self.name, sleeper: self.sleeper, cancel: PhantomData }
+        AsyncRetryingCaller {
+            policy,
+            name: self.name,
+            sleeper: self.sleeper,
+            cancel: PhantomData,
+            view: self.view,
+        }
     }
 }
 
-impl<S> AsyncRetryingCaller<S, Cancelling> {
+impl<S, W> AsyncRetryingCaller<S, Cancelling, W> {
     /// Calls `op` and awaits its future until it succeeds, `on` rejects its
     /// error, or a limit is reached, like
     /// [`AsyncRetryingCaller::call`]; an attempt that runs out of its time is
@@ -156,12 +172,19 @@ impl<S> AsyncRetryingCaller<S, Cancelling> {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
+        W: ErrorView<E> + Copy,
     {
-        run_async_limited(Site { policy: &self.policy, name: &self.name }, on, &self.sleeper, move |()| op())
+        run_async_limited(
+            Site { policy: &self.policy, name: &self.name },
+            on,
+            self.view,
+            &self.sleeper,
+            move |()| op(),
+        )
     }
 }
 
-impl<P, S> BoundAsyncRetryingCaller<P, S, Cancelling> {
+impl<P, S, W> BoundAsyncRetryingCaller<P, S, Cancelling, W> {
     /// Calls `op` with the bound predicate, like
     /// [`AsyncRetryingCaller::<S, Cancelling>::call`](AsyncRetryingCaller::call).
     ///
@@ -186,12 +209,13 @@ impl<P, S> BoundAsyncRetryingCaller<P, S, Cancelling> {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
+        W: ErrorView<E> + Copy,
     {
         self.caller.call(&self.on, op)
     }
 }
 
-impl<P, S, C> RetryContext<P, S, C> {
+impl<P, S, C, W> RetryContext<P, S, C, W> {
     /// Limits each async attempt ([`call_async`](RetryContext::call_async))
     /// to `limit`: one not finished in time is dropped and fails with
     /// [`AttemptTimedOut`](crate::AttemptTimedOut), converted into the
@@ -220,9 +244,16 @@ impl<P, S, C> RetryContext<P, S, C> {
     /// ```
     #[must_use]
     #[track_caller]
-    pub fn attempt_timeout(self, limit: impl Into<Option<Duration>>) -> RetryContext<P, S, Cancelling> {
+    pub fn attempt_timeout(self, limit: impl Into<Option<Duration>>) -> RetryContext<P, S, Cancelling, W> {
         let policy = self.policy.attempt_timeout(limit);
-        RetryContext { policy, name: self.name, on: self.on, sleeper: self.sleeper, cancel: PhantomData }
+        RetryContext {
+            policy,
+            name: self.name,
+            on: self.on,
+            sleeper: self.sleeper,
+            cancel: PhantomData,
+            view: self.view,
+        }
     }
 
     /// Sets when the timeout is enforced; under a
@@ -241,13 +272,20 @@ impl<P, S, C> RetryContext<P, S, C> {
     /// assert_eq!(context.get_policy().get_timeout_mode(), TimeoutMode::Strict);
     /// ```
     #[must_use]
-    pub fn timeout_mode(self, mode: TimeoutMode) -> RetryContext<P, S, Cancelling> {
+    pub fn timeout_mode(self, mode: TimeoutMode) -> RetryContext<P, S, Cancelling, W> {
         let policy = self.policy.timeout_mode(mode);
-        RetryContext { policy, name: self.name, on: self.on, sleeper: self.sleeper, cancel: PhantomData }
+        RetryContext {
+            policy,
+            name: self.name,
+            on: self.on,
+            sleeper: self.sleeper,
+            cancel: PhantomData,
+            view: self.view,
+        }
     }
 }
 
-impl<P, S> RetryContext<P, S, Cancelling> {
+impl<P, S, W> RetryContext<P, S, Cancelling, W> {
     /// Calls `block` and awaits its future once per attempt, like
     /// [`RetryContext::call_async`]; an attempt that runs out of its time is
     /// dropped and fails with `E::from(AttemptTimedOut)`.
@@ -272,8 +310,15 @@ impl<P, S> RetryContext<P, S, Cancelling> {
         F: FnMut(Attempt) -> Fut,
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
+        W: ErrorView<E> + Copy,
     {
-        run_async_limited(Site { policy: &self.policy, name: &self.name }, &self.on, &self.sleeper, block)
+        run_async_limited(
+            Site { policy: &self.policy, name: &self.name },
+            &self.on,
+            self.view,
+            &self.sleeper,
+            block,
+        )
     }
 }
 

@@ -6,7 +6,7 @@ use core::future::Future;
 use core::marker::PhantomData;
 
 use crate::engine::{DefaultSleeper, Site, Sleeper, run_async, run_sync};
-use crate::instrumentation::CallableName;
+use crate::instrumentation::{CallableName, ErrorView, NoErrorView};
 use crate::on::IntoDecision;
 use crate::policy::policy_setters;
 use crate::{Attempt, RetryPolicy};
@@ -46,6 +46,7 @@ pub fn retry_context<P>(on: P) -> RetryContext<P> {
         on,
         sleeper: DefaultSleeper::default(),
         cancel: PhantomData,
+        view: NoErrorView,
     }
 }
 
@@ -77,16 +78,23 @@ pub fn retry_context<P>(on: P) -> RetryContext<P> {
 /// [`timeout_mode`](Self::timeout_mode) makes it a context whose async blocks
 /// are cancelled (`RetryContext<P, S, Cancelling>`); their error types
 /// convert from [`AttemptTimedOut`](crate::AttemptTimedOut).
+///
+/// Hooks see its errors by their `Debug`, capped; made with
+/// [`with_dyn_error`](Self::with_dyn_error) (`RetryContext<P, S, C,
+/// DynErrorView>`) they see them as `std::error::Error`s, by their `Display`
+/// and sources (see [`DynErrorView`](crate::DynErrorView)).
 #[derive(Clone, Copy)]
-pub struct RetryContext<P, S = DefaultSleeper, C = Uncancelled> {
+pub struct RetryContext<P, S = DefaultSleeper, C = Uncancelled, W = NoErrorView> {
     pub(super) policy: RetryPolicy,
     pub(super) name: CallableName,
     pub(super) on: P,
     pub(super) sleeper: S,
     pub(super) cancel: PhantomData<C>,
+    /// How hooks see the errors: zero-sized.
+    pub(super) view: W,
 }
 
-impl<P, S, C> RetryContext<P, S, C> {
+impl<P, S, C, W> RetryContext<P, S, C, W> {
     policy_setters!();
 
     /// Waits with `sleeper` in [`call_async`](Self::call_async).
@@ -106,8 +114,15 @@ impl<P, S, C> RetryContext<P, S, C> {
     /// # }
     /// ```
     #[must_use]
-    pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> RetryContext<P, S2, C> {
-        RetryContext { policy: self.policy, name: self.name, on: self.on, sleeper, cancel: PhantomData }
+    pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> RetryContext<P, S2, C, W> {
+        RetryContext {
+            policy: self.policy,
+            name: self.name,
+            on: self.on,
+            sleeper,
+            cancel: PhantomData,
+            view: self.view,
+        }
     }
 
     /// Runs `block` once per attempt until it succeeds, `on` rejects its error,
@@ -126,12 +141,13 @@ impl<P, S, C> RetryContext<P, S, C> {
         P: Fn(&E) -> D,
         D: IntoDecision,
         F: FnMut(Attempt) -> Result<T, E>,
+        W: ErrorView<E> + Copy,
     {
-        run_sync(Site { policy: &self.policy, name: &self.name }, &self.on, block)
+        run_sync(Site { policy: &self.policy, name: &self.name }, &self.on, self.view, block)
     }
 }
 
-impl<P, S> RetryContext<P, S> {
+impl<P, S, W> RetryContext<P, S, Uncancelled, W> {
     /// Calls `block` and awaits its future once per attempt, like
     /// [`call`](Self::call).
     ///
@@ -157,20 +173,21 @@ impl<P, S> RetryContext<P, S> {
         F: FnMut(Attempt) -> Fut,
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
+        W: ErrorView<E> + Copy,
     {
-        run_async(Site { policy: &self.policy, name: &self.name }, &self.on, &self.sleeper, block)
+        run_async(Site { policy: &self.policy, name: &self.name }, &self.on, self.view, &self.sleeper, block)
     }
 }
 
-impl<P, S> RetryContext<P, S> {
-    /// The policy, the name, the predicate and the sleeper, for the retried
-    /// streams and iterators (`api/stream.rs`).
-    pub(super) fn into_parts(self) -> (RetryPolicy, CallableName, P, S) {
-        (self.policy, self.name, self.on, self.sleeper)
+impl<P, S, W> RetryContext<P, S, Uncancelled, W> {
+    /// The policy, the name, the predicate, the sleeper and the view, for the
+    /// retried streams and iterators (`api/stream.rs`).
+    pub(super) fn into_parts(self) -> (RetryPolicy, CallableName, P, S, W) {
+        (self.policy, self.name, self.on, self.sleeper, self.view)
     }
 }
 
-impl<P, S, C> Debug for RetryContext<P, S, C> {
+impl<P, S, C, W> Debug for RetryContext<P, S, C, W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RetryContext")
             .field("on", &core::any::type_name::<P>())

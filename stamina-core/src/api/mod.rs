@@ -5,6 +5,7 @@ mod attempt;
 mod callers;
 mod cancel;
 mod context;
+mod dyn_error;
 pub(crate) mod stream;
 // Result predicates: more methods on the callers and contexts.
 mod outcome;
@@ -14,5 +15,6 @@ pub use attempt::Attempt;
 pub use callers::{AsyncRetryingCaller, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryingCaller};
 pub use cancel::{Cancelling, Uncancelled};
 pub use context::{RetryContext, retry_context};
+pub use dyn_error::DynErrorView;
 pub use outcome::CallOutcome;
 pub use stream::{RetryingIter, RetryingStream};

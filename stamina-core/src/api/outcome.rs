@@ -11,7 +11,7 @@ use core::future::Future;
 use core::time::Duration;
 
 use crate::engine::{AttemptCancel, Site, Sleeper, run_async_with_outcome, run_sync_with_outcome};
-use crate::instrumentation::GiveUpReason;
+use crate::instrumentation::{ErrorView, GiveUpReason};
 use crate::on::IntoDecision;
 use crate::{
     AsyncRetryingCaller, Attempt, BoundAsyncRetryingCaller, BoundRetryingCaller, RetryContext, RetryingCaller,
@@ -114,7 +114,7 @@ impl CallOutcome {
     }
 }
 
-impl RetryingCaller {
+impl<W> RetryingCaller<W> {
     /// [`call`](Self::call), returning how the call went too.
     ///
     /// ```
@@ -128,12 +128,13 @@ impl RetryingCaller {
         P: Fn(&E) -> D,
         D: IntoDecision,
         F: FnMut() -> Result<T, E>,
+        W: ErrorView<E> + Copy,
     {
-        run_sync_with_outcome(Site { policy: &self.policy, name: &self.name }, on, |()| op())
+        run_sync_with_outcome(Site { policy: &self.policy, name: &self.name }, on, self.view, |()| op())
     }
 }
 
-impl<P> BoundRetryingCaller<P> {
+impl<P, W> BoundRetryingCaller<P, W> {
     /// [`call`](Self::call), returning how the call went too.
     ///
     /// ```
@@ -148,12 +149,13 @@ impl<P> BoundRetryingCaller<P> {
         P: Fn(&E) -> D,
         D: IntoDecision,
         F: FnMut() -> Result<T, E>,
+        W: ErrorView<E> + Copy,
     {
         self.caller.call_with_outcome(&self.on, op)
     }
 }
 
-impl<S, C> AsyncRetryingCaller<S, C> {
+impl<S, C, W> AsyncRetryingCaller<S, C, W> {
     /// [`call`](Self::call), returning how the call went too.
     ///
     /// ```
@@ -182,17 +184,19 @@ impl<S, C> AsyncRetryingCaller<S, C> {
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
         C: AttemptCancel<E>,
+        W: ErrorView<E> + Copy,
     {
-        run_async_with_outcome::<_, _, _, _, _, _, _, _, C>(
+        run_async_with_outcome::<_, _, _, _, _, _, _, _, C, _>(
             Site { policy: &self.policy, name: &self.name },
             on,
+            self.view,
             &self.sleeper,
             move |()| op(),
         )
     }
 }
 
-impl<P, S, C> BoundAsyncRetryingCaller<P, S, C> {
+impl<P, S, C, W> BoundAsyncRetryingCaller<P, S, C, W> {
     /// [`call`](Self::call), returning how the call went too.
     ///
     /// ```
@@ -215,12 +219,13 @@ impl<P, S, C> BoundAsyncRetryingCaller<P, S, C> {
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
         C: AttemptCancel<E>,
+        W: ErrorView<E> + Copy,
     {
         self.caller.call_with_outcome(&self.on, op)
     }
 }
 
-impl<P, S, C> RetryContext<P, S, C> {
+impl<P, S, C, W> RetryContext<P, S, C, W> {
     /// [`call`](Self::call), returning how the call went too.
     ///
     /// ```
@@ -237,8 +242,9 @@ impl<P, S, C> RetryContext<P, S, C> {
         P: Fn(&E) -> D,
         D: IntoDecision,
         F: FnMut(Attempt) -> Result<T, E>,
+        W: ErrorView<E> + Copy,
     {
-        run_sync_with_outcome(Site { policy: &self.policy, name: &self.name }, &self.on, block)
+        run_sync_with_outcome(Site { policy: &self.policy, name: &self.name }, &self.on, self.view, block)
     }
 
     /// [`call_async`](Self::call_async), returning how the call went too.
@@ -273,10 +279,12 @@ impl<P, S, C> RetryContext<P, S, C> {
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
         C: AttemptCancel<E>,
+        W: ErrorView<E> + Copy,
     {
-        run_async_with_outcome::<_, _, _, _, _, _, _, _, C>(
+        run_async_with_outcome::<_, _, _, _, _, _, _, _, C, _>(
             Site { policy: &self.policy, name: &self.name },
             &self.on,
+            self.view,
             &self.sleeper,
             block,
         )

@@ -25,7 +25,7 @@ use super::{
 };
 use crate::Attempt;
 use crate::engine::{RetryState, Settled, Site, Sleeper, Stamp, coarse_stamp};
-use crate::instrumentation::{ErrorView, NoErrorView};
+use crate::instrumentation::ErrorView;
 use crate::on::{Decision, IntoDecision};
 
 /// How a retried `Ok` value is shown to hooks as `caused_by`.
@@ -93,15 +93,10 @@ impl<T, V: Copy> Clone for Shown<T, V> {
 
 impl<T, V: Copy> Copy for Shown<T, V> {}
 
-impl<T> Shown<T, NoErrorView> {
-    /// What the callers and `retry_context` know: nothing of `T` or `E`.
-    pub(crate) fn generic() -> Self {
-        Self::with_view(NoErrorView)
-    }
-}
-
 impl<T, V> Shown<T, V> {
-    /// `T` by its type name, errors through `view` (the macros' choice).
+    /// `T` by its type name, errors through `view` (the macros' choice, or
+    /// the callers' and `retry_context`'s: `NoErrorView`, or `DynErrorView`
+    /// once `.with_dyn_error()`).
     pub(crate) fn with_view(view: V) -> Self {
         Self { describe_ok: ok_type_name::<T>, view: CarriedView(view) }
     }
@@ -219,7 +214,7 @@ where
     }
 }
 
-impl RetryingCaller {
+impl<W> RetryingCaller<W> {
     /// Calls `op` until `on_result` no longer asks to retry its result, or a
     /// limit is reached; returns the last result unchanged. Unlike
     /// [`call`](Self::call)'s predicate, `on_result` sees the whole result,
@@ -253,14 +248,18 @@ impl RetryingCaller {
         P: Fn(&Result<T, E>) -> D,
         D: IntoDecision,
         F: FnMut() -> Result<T, E>,
+        W: ErrorView<E> + Copy,
     {
-        run_result_sync(Site { policy: &self.policy, name: &self.name }, &on_result, Shown::generic(), |_| {
-            op()
-        })
+        run_result_sync(
+            Site { policy: &self.policy, name: &self.name },
+            &on_result,
+            Shown::with_view(self.view),
+            |_| op(),
+        )
     }
 }
 
-impl<S> AsyncRetryingCaller<S> {
+impl<S, W> AsyncRetryingCaller<S, super::Uncancelled, W> {
     /// Calls `op` and awaits its future until `on_result` no longer asks to
     /// retry the result, or a limit is reached; returns the last result
     /// unchanged. The async form of [`RetryingCaller::call_on_result`].
@@ -295,18 +294,19 @@ impl<S> AsyncRetryingCaller<S> {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
+        W: ErrorView<E> + Copy,
     {
         run_result_async(
             Site { policy: &self.policy, name: &self.name },
             on_result,
-            Shown::generic(),
+            Shown::with_view(self.view),
             &self.sleeper,
             move |_| op(),
         )
     }
 }
 
-impl<P, S> RetryContext<P, S> {
+impl<P, S, W> RetryContext<P, S, super::Uncancelled, W> {
     /// Runs `block` once per attempt until the context's predicate, a result
     /// predicate here (over `&Result<T, E>`), no longer asks to retry its
     /// result, or a limit is reached; returns the last result unchanged. See
@@ -330,8 +330,14 @@ impl<P, S> RetryContext<P, S> {
         P: Fn(&Result<T, E>) -> D,
         D: IntoDecision,
         F: FnMut(Attempt) -> Result<T, E>,
+        W: ErrorView<E> + Copy,
     {
-        run_result_sync(Site { policy: &self.policy, name: &self.name }, &self.on, Shown::generic(), block)
+        run_result_sync(
+            Site { policy: &self.policy, name: &self.name },
+            &self.on,
+            Shown::with_view(self.view),
+            block,
+        )
     }
 
     /// Calls `block` and awaits its future once per attempt, like
@@ -358,18 +364,19 @@ impl<P, S> RetryContext<P, S> {
         F: FnMut(Attempt) -> Fut,
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
+        W: ErrorView<E> + Copy,
     {
         run_result_async(
             Site { policy: &self.policy, name: &self.name },
             &self.on,
-            Shown::generic(),
+            Shown::with_view(self.view),
             &self.sleeper,
             block,
         )
     }
 }
 
-impl<P> BoundRetryingCaller<P> {
+impl<P, W> BoundRetryingCaller<P, W> {
     /// Calls `op` with the bound predicate, a result predicate here, like
     /// [`RetryingCaller::call_on_result`].
     ///
@@ -389,12 +396,13 @@ impl<P> BoundRetryingCaller<P> {
         P: Fn(&Result<T, E>) -> D,
         D: IntoDecision,
         F: FnMut() -> Result<T, E>,
+        W: ErrorView<E> + Copy,
     {
         self.caller.call_on_result(&self.on, op)
     }
 }
 
-impl<P, S> BoundAsyncRetryingCaller<P, S> {
+impl<P, S, W> BoundAsyncRetryingCaller<P, S, super::Uncancelled, W> {
     /// Calls `op` with the bound predicate, a result predicate here, like
     /// [`AsyncRetryingCaller::call_on_result`].
     ///
@@ -418,6 +426,7 @@ impl<P, S> BoundAsyncRetryingCaller<P, S> {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, E>>,
         S: Sleeper,
+        W: ErrorView<E> + Copy,
     {
         self.caller.call_on_result(&self.on, op)
     }

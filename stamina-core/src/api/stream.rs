@@ -320,9 +320,7 @@ impl<P, S: Sleeper, F, St, B, W> RetryingStream<P, S, F, St, B, W> {
     }
 }
 
-/// How hooks see an error known to be a `std::error::Error` (see
-/// [`RetryingStream::with_dyn_error`]).
-type DynErrorView<E> = for<'e> fn(&'e E) -> Option<&'e (dyn std::error::Error + 'static)>;
+use super::DynErrorView;
 
 impl<P, S: Sleeper, F, St, B> RetryingStream<P, S, F, St, B, NoErrorView> {
     /// Shows the hooks each error as a `std::error::Error` too
@@ -345,14 +343,14 @@ impl<P, S: Sleeper, F, St, B> RetryingStream<P, S, F, St, B, NoErrorView> {
     /// assert_eq!(lines.map(Result::unwrap).collect::<Vec<_>>().await, ["a"]);
     /// # }
     /// ```
-    pub fn with_dyn_error<T, E>(self) -> RetryingStream<P, S, F, St, B, DynErrorView<E>>
+    pub fn with_dyn_error<T, E>(self) -> RetryingStream<P, S, F, St, B, DynErrorView>
     where
         St: Stream<Item = Result<T, E>>,
         E: std::error::Error + 'static,
     {
         let Self { current, sleeping, core, factory, sleeper } = self;
         let Core { policy, name, on, behaviour, view: NoErrorView, state, finished } = core;
-        let view: DynErrorView<E> = |error| Some(error);
+        let view = DynErrorView;
         RetryingStream {
             current,
             sleeping,
@@ -503,14 +501,14 @@ impl<P, F, I, B> RetryingIter<P, F, I, B, NoErrorView> {
     ///     .collect();
     /// assert_eq!(lines, ["a"]);
     /// ```
-    pub fn with_dyn_error<T, E>(self) -> RetryingIter<P, F, I, B, DynErrorView<E>>
+    pub fn with_dyn_error<T, E>(self) -> RetryingIter<P, F, I, B, DynErrorView>
     where
         I: Iterator<Item = Result<T, E>>,
         E: std::error::Error + 'static,
     {
         let Self { current, core, factory } = self;
         let Core { policy, name, on, behaviour, view: NoErrorView, state, finished } = core;
-        let view: DynErrorView<E> = |error| Some(error);
+        let view = DynErrorView;
         RetryingIter { current, core: Core { policy, name, on, behaviour, view, state, finished }, factory }
     }
 }
@@ -579,7 +577,7 @@ impl<P, F, I, B: Debug, W> Debug for RetryingIter<P, F, I, B, W> {
     }
 }
 
-impl<P, S: Sleeper> RetryContext<P, S> {
+impl<P, S: Sleeper, W> RetryContext<P, S, crate::Uncancelled, W> {
     /// Retries a stream of `Result`s, restarting it: `factory` makes one
     /// stream per attempt from the current [`Attempt`]; when a stream yields
     /// an `Err` that `on` retries, it is dropped and, after the wait, the next
@@ -607,16 +605,17 @@ impl<P, S: Sleeper> RetryContext<P, S> {
     /// assert_eq!(events.collect::<Vec<_>>().await, [Ok("a"), Ok("a"), Ok("b")]);
     /// # }
     /// ```
-    pub fn stream<F, St, T, E, D>(self, factory: F) -> RetryingStream<P, S, F, St, Restart>
+    pub fn stream<F, St, T, E, D>(self, factory: F) -> RetryingStream<P, S, F, St, Restart, W>
     where
         F: FnMut(Attempt) -> St,
         St: Stream<Item = Result<T, E>>,
         E: Debug,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        W: ErrorView<E> + Copy,
     {
-        let (policy, name, on, sleeper) = self.into_parts();
-        RetryingStream::new(policy, name, on, sleeper, Restart, NoErrorView, factory)
+        let (policy, name, on, sleeper, view) = self.into_parts();
+        RetryingStream::new(policy, name, on, sleeper, Restart, view, factory)
     }
 
     /// Retries a stream of `Result`s, resuming it: `advance(&mut cursor,
@@ -651,7 +650,7 @@ impl<P, S: Sleeper> RetryContext<P, S> {
         cursor: C,
         advance: A,
         factory: F,
-    ) -> RetryingStream<P, S, F, St, Resume<C, A>>
+    ) -> RetryingStream<P, S, F, St, Resume<C, A>, W>
     where
         A: FnMut(&mut C, &T),
         F: FnMut(Attempt, &C) -> St,
@@ -659,9 +658,10 @@ impl<P, S: Sleeper> RetryContext<P, S> {
         E: Debug,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        W: ErrorView<E> + Copy,
     {
-        let (policy, name, on, sleeper) = self.into_parts();
-        RetryingStream::new(policy, name, on, sleeper, Resume { cursor, advance }, NoErrorView, factory)
+        let (policy, name, on, sleeper, view) = self.into_parts();
+        RetryingStream::new(policy, name, on, sleeper, Resume { cursor, advance }, view, factory)
     }
 
     /// Retries a stream of `Result`s until its first item, then never
@@ -678,20 +678,21 @@ impl<P, S: Sleeper> RetryContext<P, S> {
     /// assert_eq!(items.collect::<Vec<_>>().await, [Ok(1), Err("broken")]);
     /// # }
     /// ```
-    pub fn stream_committed<F, St, T, E, D>(self, factory: F) -> RetryingStream<P, S, F, St, Commit>
+    pub fn stream_committed<F, St, T, E, D>(self, factory: F) -> RetryingStream<P, S, F, St, Commit, W>
     where
         F: FnMut(Attempt) -> St,
         St: Stream<Item = Result<T, E>>,
         E: Debug,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        W: ErrorView<E> + Copy,
     {
-        let (policy, name, on, sleeper) = self.into_parts();
-        RetryingStream::new(policy, name, on, sleeper, Commit::default(), NoErrorView, factory)
+        let (policy, name, on, sleeper, view) = self.into_parts();
+        RetryingStream::new(policy, name, on, sleeper, Commit::default(), view, factory)
     }
 }
 
-impl<P, S> RetryContext<P, S> {
+impl<P, S, W> RetryContext<P, S, crate::Uncancelled, W> {
     /// Retries an iterator of `Result`s, restarting it: the sync form of
     /// [`stream`](Self::stream). The items already yielded are yielded again.
     ///
@@ -702,16 +703,17 @@ impl<P, S> RetryContext<P, S> {
     ///     .collect();
     /// assert_eq!(items, [Ok(1), Ok(1), Ok(1), Ok(2)]);
     /// ```
-    pub fn iter<F, I, T, E, D>(self, factory: F) -> RetryingIter<P, F, I, Restart>
+    pub fn iter<F, I, T, E, D>(self, factory: F) -> RetryingIter<P, F, I, Restart, W>
     where
         F: FnMut(Attempt) -> I,
         I: Iterator<Item = Result<T, E>>,
         E: Debug,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        W: ErrorView<E> + Copy,
     {
-        let (policy, name, on, _) = self.into_parts();
-        RetryingIter::new(policy, name, on, Restart, NoErrorView, factory)
+        let (policy, name, on, _, view) = self.into_parts();
+        RetryingIter::new(policy, name, on, Restart, view, factory)
     }
 
     /// Retries an iterator of `Result`s, resuming it: the sync form of
@@ -731,7 +733,7 @@ impl<P, S> RetryContext<P, S> {
         cursor: C,
         advance: A,
         factory: F,
-    ) -> RetryingIter<P, F, I, Resume<C, A>>
+    ) -> RetryingIter<P, F, I, Resume<C, A>, W>
     where
         A: FnMut(&mut C, &T),
         F: FnMut(Attempt, &C) -> I,
@@ -739,9 +741,10 @@ impl<P, S> RetryContext<P, S> {
         E: Debug,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        W: ErrorView<E> + Copy,
     {
-        let (policy, name, on, _) = self.into_parts();
-        RetryingIter::new(policy, name, on, Resume { cursor, advance }, NoErrorView, factory)
+        let (policy, name, on, _, view) = self.into_parts();
+        RetryingIter::new(policy, name, on, Resume { cursor, advance }, view, factory)
     }
 
     /// Retries an iterator of `Result`s until its first item, then never
@@ -753,15 +756,16 @@ impl<P, S> RetryContext<P, S> {
     ///     .collect();
     /// assert_eq!(items, [Ok(1), Err("broken")]);
     /// ```
-    pub fn iter_committed<F, I, T, E, D>(self, factory: F) -> RetryingIter<P, F, I, Commit>
+    pub fn iter_committed<F, I, T, E, D>(self, factory: F) -> RetryingIter<P, F, I, Commit, W>
     where
         F: FnMut(Attempt) -> I,
         I: Iterator<Item = Result<T, E>>,
         E: Debug,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        W: ErrorView<E> + Copy,
     {
-        let (policy, name, on, _) = self.into_parts();
-        RetryingIter::new(policy, name, on, Commit::default(), NoErrorView, factory)
+        let (policy, name, on, _, view) = self.into_parts();
+        RetryingIter::new(policy, name, on, Commit::default(), view, factory)
     }
 }

@@ -11,7 +11,7 @@ use super::timed::{FromAttemptTimedOut, Timed};
 use super::{RetryState, Settled, Site};
 use crate::Attempt;
 use crate::RetryPolicy;
-use crate::instrumentation::NoErrorView;
+use crate::instrumentation::ErrorView;
 use crate::on::IntoDecision;
 
 /// What the drivers hand each attempt: an [`Attempt`] for blocks, nothing for
@@ -52,12 +52,15 @@ impl AttemptArg for () {
 }
 
 /// Retries the sync operation `op` at `site`. `on` is taken by value, as
-/// [`run_async`] takes it (a reference to a predicate is one too).
+/// [`run_async`] takes it (a reference to a predicate is one too). `view`
+/// shows the errors to hooks: `NoErrorView`, or the runtime API's
+/// `DynErrorView` (`.with_dyn_error()`); a zero-sized value either way.
 #[doc(hidden)]
 #[inline]
-pub fn run_sync<T, E, P, D, A, F>(site: Site<'_>, on: P, mut op: F) -> Result<T, E>
+pub fn run_sync<T, E, P, D, A, F, W>(site: Site<'_>, on: P, view: W, mut op: F) -> Result<T, E>
 where
     E: Debug,
+    W: ErrorView<E> + Copy,
     P: Fn(&E) -> D,
     D: IntoDecision,
     A: AttemptArg,
@@ -66,7 +69,7 @@ where
     let mut state = RetryState::new(site.policy, super::clock::coarse_stamp);
     loop {
         let outcome = op(A::for_attempt_at(&state, site.policy, super::clock::coarse_stamp));
-        match state.settle(site, outcome, &on, super::clock::coarse_stamp, NoErrorView) {
+        match state.settle(site, outcome, &on, super::clock::coarse_stamp, view) {
             Settled::Done(result) => return result,
             Settled::Wait(pause) => pause.sleep_sync(),
         }
@@ -83,9 +86,10 @@ where
 #[doc(hidden)]
 #[inline]
 #[allow(clippy::manual_async_fn)] // on purpose, see above
-pub fn run_async<T, E, P, D, A, F, Fut, S>(
+pub fn run_async<T, E, P, D, A, F, Fut, S, W>(
     site: Site<'_>,
     on: P,
+    view: W,
     sleeper: &S,
     mut op: F,
 ) -> impl Future<Output = Result<T, E>>
@@ -97,6 +101,7 @@ where
     F: FnMut(A) -> Fut,
     Fut: Future<Output = Result<T, E>>,
     S: Sleeper,
+    W: ErrorView<E> + Copy,
 {
     async move {
         let mut state = RetryState::new(site.policy, || sleeper.stamp());
@@ -114,7 +119,7 @@ where
             };
             // The match ends before the wait: its temporaries are not kept
             // alive (and stored in this future) while it sleeps.
-            let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), NoErrorView) {
+            let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), view) {
                 Settled::Done(result) => return result,
                 Settled::Wait(pause) => pause,
             };
@@ -134,9 +139,10 @@ where
 #[doc(hidden)]
 #[inline]
 #[allow(clippy::manual_async_fn)] // as `run_async`
-pub fn run_async_limited<T, E, P, D, A, F, Fut, S>(
+pub fn run_async_limited<T, E, P, D, A, F, Fut, S, W>(
     site: Site<'_>,
     on: P,
+    view: W,
     sleeper: &S,
     mut op: F,
 ) -> impl Future<Output = Result<T, E>>
@@ -148,6 +154,7 @@ where
     F: FnMut(A) -> Fut,
     Fut: Future<Output = Result<T, E>>,
     S: Sleeper,
+    W: ErrorView<E> + Copy,
 {
     async move {
         let mut state = RetryState::new(site.policy, || sleeper.stamp());
@@ -162,7 +169,7 @@ where
                     }
                 }
             };
-            let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), NoErrorView) {
+            let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), view) {
                 Settled::Done(result) => return result,
                 Settled::Wait(pause) => pause,
             };
@@ -201,9 +208,10 @@ pub type TimedOutError<E> = fn(&mut RetryState, super::AttemptLimit) -> E;
 /// [`run_sync`], returning how the call went too.
 #[doc(hidden)]
 #[inline]
-pub fn run_sync_with_outcome<T, E, P, D, A, F>(
+pub fn run_sync_with_outcome<T, E, P, D, A, F, W>(
     site: Site<'_>,
     on: P,
+    view: W,
     mut op: F,
 ) -> (Result<T, E>, crate::CallOutcome)
 where
@@ -212,12 +220,13 @@ where
     D: IntoDecision,
     A: AttemptArg,
     F: FnMut(A) -> Result<T, E>,
+    W: ErrorView<E> + Copy,
 {
     let started = super::clock::coarse_stamp();
     let mut state = RetryState::new(site.policy, || started);
     loop {
         let outcome = op(A::for_attempt_at(&state, site.policy, super::clock::coarse_stamp));
-        match state.settle(site, outcome, &on, super::clock::coarse_stamp, NoErrorView) {
+        match state.settle(site, outcome, &on, super::clock::coarse_stamp, view) {
             Settled::Done(result) => {
                 let outcome = state.outcome(result.is_ok(), started, super::clock::coarse_stamp());
                 return (result, outcome);
@@ -232,9 +241,10 @@ where
 #[doc(hidden)]
 #[inline]
 #[allow(clippy::manual_async_fn)] // as `run_async`
-pub fn run_async_with_outcome<T, E, P, D, A, F, Fut, S, C>(
+pub fn run_async_with_outcome<T, E, P, D, A, F, Fut, S, C, W>(
     site: Site<'_>,
     on: P,
+    view: W,
     sleeper: &S,
     mut op: F,
 ) -> impl Future<Output = (Result<T, E>, crate::CallOutcome)>
@@ -247,6 +257,7 @@ where
     Fut: Future<Output = Result<T, E>>,
     S: Sleeper,
     C: AttemptCancel<E>,
+    W: ErrorView<E> + Copy,
 {
     async move {
         let started = sleeper.stamp();
@@ -262,7 +273,7 @@ where
                     },
                 }
             };
-            let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), NoErrorView) {
+            let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), view) {
                 Settled::Done(result) => {
                     let outcome = state.outcome(result.is_ok(), started, sleeper.stamp());
                     return (result, outcome);

@@ -4,7 +4,8 @@
 //! ask whether `E: Error`. The code that knows the concrete error type (the
 //! macros' expansion) picks a view, a fn pointer, with autoref specialization
 //! (`macro_support::ErrorViewProbe`) and hands it to each `settle` step; every
-//! other loop uses [`NoErrorView`].
+//! other loop uses [`NoErrorView`], or `DynErrorView` once its user opts in
+//! with `.with_dyn_error()` (the runtime API, `api/dyn_error.rs`).
 
 use std::error::Error;
 
@@ -25,7 +26,7 @@ pub trait ErrorView<E: ?Sized> {
 
 /// The view of loops that do not know whether their error is an `Error`.
 #[doc(hidden)]
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NoErrorView;
 
 impl<E: ?Sized> ErrorView<E> for NoErrorView {

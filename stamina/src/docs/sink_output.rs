@@ -83,6 +83,88 @@
 //! (The fn is `my_app::fetch_repo`, its error `my_app::ApiError`, and it runs
 //! with the default hooks.)
 //!
+//! ## What each API logs about an error
+//!
+//! `caused_by` is the error's
+//! [`ErrorSummary`](crate::instrumentation::ErrorSummary), at most
+//! [`MAX_ERROR_SUMMARY_BYTES`](crate::instrumentation::MAX_ERROR_SUMMARY_BYTES)
+//! bytes: for an error the loop can see as a `std::error::Error`, its
+//! `Display` and `source()` chain (`request failed with status 503:
+//! connection reset by peer`); for any other, its `Debug` form, which for an
+//! HTTP client's error holds the request's headers (tokens, cookies).
+//!
+//! | API | by default | with `.with_dyn_error()` |
+//! |---|---|---|
+//! | `#[retry]`, `retry_block!` | `Display` and sources for an `Error`, capped `Debug` for any other error | (not needed) |
+//! | [`RetryingCaller`], [`AsyncRetryingCaller`], their bound forms, [`retry_context`]: `call`, `call_async`, `*_with_outcome`, `call_on_result`, `call_async_on_result` | capped `Debug`, for every error | `Display` and sources; the calls need `E: std::error::Error + 'static` |
+//! | retried streams and iterators ([`RetryingStream`], [`RetryingIter`]) | capped `Debug`, for every error | `Display` and sources, on the stream or iterator, or on the context that makes it |
+//!
+//! Why the runtime API does not do it by itself: Rust has no specialization,
+//! so a generic fn over `E: Debug` cannot ask whether `E: Error`. The macros
+//! can, because their expansion names the concrete error type and picks by
+//! autoref specialization. Even a context whose predicate names the type
+//! (`retry_context(|e: &reqwest::Error| ...)`) is built and called by generic
+//! fns, which could only show the error as an `Error` by requiring
+//! `E: Error` of every call, and so reject the `Debug`-only errors (`&str`,
+//! `()`, an enum without `Display`) that the runtime API accepts. So it is
+//! opt-in, once per caller or context, and recorded in its type
+//! ([`DynErrorView`]): `RetryingCaller<DynErrorView>`. It is zero-sized: no
+//! loop, future or success path changes.
+//!
+//! ```
+//! use std::sync::{Arc, Mutex};
+//! use std::time::Duration;
+//! use stamina::instrumentation::{RetryDetails, retry_hook, set_on_retry_hooks};
+//!
+//! #[derive(Debug)]
+//! struct RequestError {
+//!     status: u16,
+//!     headers: Vec<(&'static str, &'static str)>, // shown by `Debug` only
+//!     source: std::io::Error,
+//! }
+//! impl std::fmt::Display for RequestError {
+//!     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+//!         write!(f, "request failed with status {}", self.status)
+//!     }
+//! }
+//! impl std::error::Error for RequestError {
+//!     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+//!         Some(&self.source)
+//!     }
+//! }
+//! let fail = || Err::<(), _>(RequestError {
+//!     status: 503,
+//!     headers: vec![("authorization", "Bearer SECRET")],
+//!     source: std::io::Error::other("connection reset"),
+//! });
+//!
+//! let logged = Arc::new(Mutex::new(Vec::new()));
+//! let sink = Arc::clone(&logged);
+//! set_on_retry_hooks((retry_hook(move |details: &RetryDetails<'_>| {
+//!     sink.lock().unwrap().push(details.error_summary().to_string());
+//! }),));
+//!
+//! let caller = stamina::RetryingCaller::new().attempts(2).wait_max(Duration::ZERO);
+//! assert!(caller.call(|_: &RequestError| true, fail).is_err());
+//! assert!(caller.with_dyn_error().call(|_: &RequestError| true, fail).is_err());
+//!
+//! let logged = logged.lock().unwrap();
+//! assert!(logged[0].starts_with("RequestError { status: 503, headers: [(\"authorization\", \"Bearer SECRET\")]"));
+//! assert_eq!(logged[1], "request failed with status 503: connection reset");
+//! ```
+//!
+//! The opt-in takes only errors that are `Error`s; the others keep the
+//! default:
+//!
+//! ```compile_fail,E0277
+//! #[derive(Debug)]
+//! struct Opaque;
+//!
+//! let caller = stamina::RetryingCaller::new().with_dyn_error();
+//! // error[E0277]: the trait bound `Opaque: std::error::Error` is not satisfied
+//! let _ = caller.call(|_: &Opaque| true, || Err::<(), _>(Opaque));
+//! ```
+//!
 //! ## `tracing`
 //!
 //! [`TracingHook`] (feature `tracing`, on by default) emits events with
@@ -157,6 +239,12 @@
 //!
 //!
 // The sinks' pages, on docs.rs when their feature is off here.
+//! [`RetryingCaller`]: crate::RetryingCaller
+//! [`AsyncRetryingCaller`]: crate::AsyncRetryingCaller
+//! [`retry_context`]: crate::retry_context
+//! [`RetryingStream`]: crate::RetryingStream
+//! [`RetryingIter`]: crate::RetryingIter
+//! [`DynErrorView`]: crate::DynErrorView
 #![cfg_attr(feature = "tracing", doc = "[`TracingHook`]: crate::instrumentation::TracingHook")]
 #![cfg_attr(
     not(feature = "tracing"),

@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use stamina::__private::{CallableName, DEFAULT_POLICY, Site, run_sync};
+use stamina::__private::{CallableName, DEFAULT_POLICY, NoErrorView, Site, run_sync};
 use stamina::RetryingCaller;
 use stamina::instrumentation::{RetryDetails, get_on_retry_hooks, retry_hook, set_on_retry_hooks};
 
@@ -70,7 +70,8 @@ fn a_method_name_is_joined_only_when_a_hook_sees_it() {
     let policy = DEFAULT_POLICY.attempts(2).wait_max(Duration::ZERO);
     let name = CallableName::method(core::any::type_name::<Client>, "get");
     let retry_once = || {
-        let result = run_sync(Site { policy: &policy, name: &name }, always, |()| Err::<(), _>(Busy));
+        let result =
+            run_sync(Site { policy: &policy, name: &name }, always, NoErrorView, |()| Err::<(), _>(Busy));
         assert!(result.is_err());
     };
 

@@ -35,5 +35,7 @@ mod instrumentation_span_order;
 mod instrumentation_tracing;
 mod macro_names;
 mod runtime_allocations;
+#[cfg(feature = "tracing")]
+mod runtime_dyn_error;
 mod runtime_without_hooks;
 mod stream_hooks;
