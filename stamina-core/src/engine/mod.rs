@@ -407,10 +407,12 @@ impl RetryState {
             return None;
         }
         let decision = decide(on, error);
-        // The planned wait; `None`: the backoff is to be computed.
-        let known_wait = match decision {
+        // The wait `on` asked for; `None`: the backoff's. The backoff's known
+        // wait is looked up only where it is used: with a shorter live range,
+        // the fast path below saves no register for it.
+        let wait_from_on = match decision {
             Decision::NoRetry => return self.give_up(site, GiveUpReason::NotRetryable, error, view),
-            Decision::Retry | Decision::Throttled(None) => known_backoff(site.policy).map(WaitNanos::new),
+            Decision::Retry | Decision::Throttled(None) => None,
             // Saturated once, here: the hooks see the wait that is slept.
             Decision::RetryAfter(wait) | Decision::Throttled(Some(wait)) => {
                 Some(WaitNanos::new(saturating_nanos(wait)))
@@ -430,10 +432,11 @@ impl RetryState {
             if self.start == Start::TESTING {
                 return Some(self.advance(WaitNanos::ZERO, HookGuards::none()));
             }
-            if let Some(wait) = known_wait {
+            if let Some(wait) = wait_from_on.or_else(|| known_backoff(site.policy).map(WaitNanos::new)) {
                 return Some(self.advance(wait, HookGuards::none()));
             }
         }
+        let known_wait = wait_from_on.or_else(|| known_backoff(site.policy).map(WaitNanos::new));
         self.schedule(site, known_wait, decision.charge(), error, now, view)
     }
 
