@@ -595,6 +595,40 @@ mod tests {
     }
 
     #[test]
+    fn a_wait_from_on_is_planned_when_wait_max_is_zero() {
+        // `wait_max = 0` makes the backoff's wait known (zero), but a wait
+        // `on` asks for wins, on the fast path as on the slow one (which one
+        // runs depends on what observes retries in this process).
+        let policy = RetryPolicy::new().timeout(None).attempts(None).wait_max(Duration::ZERO);
+        let site = Site { policy: &policy, name: &CallableName::new("engine::tests") };
+        let mut state = RetryState::new(&policy, || panic!("no clock read"));
+        let retry = |(): &()| true;
+        let asks_7ms = |(): &()| Duration::from_millis(7);
+        let settle = |state: &mut RetryState, asks: bool| {
+            let outcome = Err::<(), _>(());
+            let settled = if asks {
+                state.settle(
+                    site,
+                    outcome,
+                    &asks_7ms,
+                    || panic!("no clock read"),
+                    instrumentation::NoErrorView,
+                )
+            } else {
+                state.settle(site, outcome, &retry, || panic!("no clock read"), instrumentation::NoErrorView)
+            };
+            assert!(matches!(settled, Settled::Wait(_)), "{settled:?}");
+        };
+        settle(&mut state, false);
+        assert_eq!(state.waited(), Duration::ZERO);
+        settle(&mut state, true);
+        assert_eq!(state.waited(), Duration::from_millis(7));
+        settle(&mut state, false);
+        settle(&mut state, true);
+        assert_eq!(state.waited(), Duration::from_millis(14));
+    }
+
+    #[test]
     fn the_state_stays_small() {
         // It lives in every retried async fn's future.
         assert!(size_of::<RetryState>() <= 24, "{}", size_of::<RetryState>());
