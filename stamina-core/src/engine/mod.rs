@@ -629,6 +629,18 @@ mod tests {
     }
 
     #[test]
+    fn only_a_zero_wait_max_makes_the_wait_known() {
+        // The fast path's zero test looks at both fields of `wait_max`.
+        let with_max = |wait_max| known_backoff(&RetryPolicy::new().wait_max(wait_max));
+        assert_eq!(with_max(Duration::ZERO), Some(0));
+        for wait_max in
+            [Duration::from_nanos(1), Duration::from_millis(500), Duration::from_secs(1), Duration::MAX]
+        {
+            assert_eq!(with_max(wait_max), None, "{wait_max:?}");
+        }
+    }
+
+    #[test]
     fn the_state_stays_small() {
         // It lives in every retried async fn's future.
         assert!(size_of::<RetryState>() <= 24, "{}", size_of::<RetryState>());
