@@ -1,6 +1,6 @@
 //! The budgets' arithmetic under any sequence of operations and any
 //! parameters: the token quota exactly as its reference model (the rules as
-//! they read, `QuotaModel` in stamina-core/src/budget/tests.rs), and the
+//! they read, `QuotaModel` in stamina-core/src/budget/quota_model.rs), and the
 //! ratio budget within its bound (never more retries than its reserve and the
 //! calls' deposits pay for). Never a panic.
 #![no_main]
@@ -31,28 +31,10 @@ fn charge(n: u8) -> Charge {
     [Charge::Failure, Charge::Timeout, Charge::Throttling][usize::from(n % 3)]
 }
 
-/// The token quota as its rules read (a copy of `QuotaModel` in the budget's
-/// unit tests, which this crate cannot reach: they are `#[cfg(test)]`).
-struct QuotaModel {
-    params: QuotaParams,
-    level: u64,
-}
-
-impl QuotaModel {
-    fn try_withdraw(&mut self, charge: Charge) -> bool {
-        let cost = self.params.cost(charge);
-        if self.level < cost {
-            return false;
-        }
-        self.level -= cost;
-        true
-    }
-
-    fn deposit_success(&mut self, last_retry: Option<Charge>) {
-        let amount = last_retry.map_or(self.params.first_try_refill, |charge| self.params.cost(charge));
-        self.level = self.level.saturating_add(amount).min(self.params.capacity);
-    }
-}
+// The budget's own reference model, shared with its unit tests.
+#[path = "../../src/budget/quota_model.rs"]
+mod quota_model;
+use quota_model::QuotaModel;
 
 fuzz_target!(|input: Input| {
     let (capacity, retry_cost, timeout_cost, throttling_cost, first_try_refill) = input.quota;

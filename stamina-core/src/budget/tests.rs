@@ -23,27 +23,9 @@ const OPERATIONS: usize = 1_000_000;
 
 const CHARGES: [Charge; 3] = [Charge::Failure, Charge::Timeout, Charge::Throttling];
 
-/// The token quota as its rules read: a level, capped at the capacity.
-struct QuotaModel {
-    params: QuotaParams,
-    level: u64,
-}
-
-impl QuotaModel {
-    fn try_withdraw(&mut self, charge: Charge) -> bool {
-        let cost = self.params.cost(charge);
-        if self.level < cost {
-            return false;
-        }
-        self.level -= cost;
-        true
-    }
-
-    fn deposit_success(&mut self, last_retry: Option<Charge>) {
-        let amount = last_retry.map_or(self.params.first_try_refill, |charge| self.params.cost(charge));
-        self.level = (self.level + amount).min(self.params.capacity);
-    }
-}
+#[path = "quota_model.rs"]
+mod quota_model;
+use quota_model::QuotaModel;
 
 /// The ratio budget as its rules read: the calls and retries of each epoch;
 /// what is available is the reserve plus the calls' deposits minus the
