@@ -25,6 +25,12 @@
 //! ignores the timeout in both modes, as Python's does; an attempt timeout
 //! still applies there (it bounds the operation, not the retrying).
 //!
+//! Because the limits run on the sleeper's timer, a custom [`Sleeper`](crate::Sleeper)
+//! whose sleep never completes is not bounded by them: a strict deadline still
+//! never starts a wait past it, but a wait or a race it starts then waits
+//! forever. Bound such a call with your executor's own timeout (for tokio,
+//! `tokio::time::timeout`), which drops it whole.
+//!
 //! ## The soft timeout
 //!
 //! Python stamina's: checked only after a failure that `on` retries, so a

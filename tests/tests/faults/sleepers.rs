@@ -134,3 +134,31 @@ async fn a_stuck_wait_is_dropped_with_its_hook_guards() {
     assert!(tokio::time::timeout(Duration::from_secs(1), call).await.is_err());
     assert!(dropped.load(Ordering::Relaxed), "the guard of the stuck wait was not dropped");
 }
+
+/// A strict deadline is measured with the sleeper, so it cannot end a wait
+/// the sleeper never ends (the caller's own timeout does, above); what it
+/// still guarantees is that a wait past the deadline is never started, so
+/// a broken sleeper is never asked for one.
+#[tokio::test(start_paused = true)]
+async fn a_strict_deadline_never_starts_a_wait_past_it_even_with_a_sleeper_that_never_wakes() {
+    let _hooks = crate::support::isolated_with([]);
+    let calls = AtomicU32::new(0);
+    let started = tokio::time::Instant::now();
+    let caller = AsyncRetryingCaller::new()
+        .attempts(3)
+        .wait_initial(Duration::from_secs(60))
+        .wait_max(Duration::from_secs(60))
+        .wait_jitter(Duration::ZERO)
+        .timeout(Some(Duration::from_secs(30)))
+        .sleeper(NeverWakes)
+        .timeout_mode(stamina::TimeoutMode::Strict);
+    let call = caller.call(always, || async {
+        calls.fetch_add(1, Ordering::Relaxed);
+        Err::<(), std::io::Error>(std::io::ErrorKind::ConnectionReset.into())
+    });
+    let outcome = tokio::time::timeout(Duration::from_secs(5), call).await;
+    let error = outcome.expect("the 60 s wait passes the 30 s deadline: the loop gives up without sleeping");
+    assert_eq!(error.unwrap_err().kind(), std::io::ErrorKind::ConnectionReset);
+    assert_eq!(started.elapsed(), Duration::ZERO);
+    assert_eq!(calls.load(Ordering::Relaxed), 1);
+}
