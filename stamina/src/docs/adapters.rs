@@ -162,6 +162,20 @@
 //! The demo runs its whole fetch this way with `cargo run --example
 //! fetch_repo_docs -- --middleware` (`tests/demo/src/middleware_fetcher.rs`).
 //!
+//! ## Time limits in the adapters
+//!
+//! The [soft timeout and the strict deadline](crate::docs::time_limits) work
+//! as in every loop, from the adapter's policy: under
+//! `.policy(RetryPolicy::new().timeout_mode(TimeoutMode::Strict))` a wait
+//! that would end past the deadline is not started (a `Retry-After: 60`
+//! under a 45 s deadline returns the 429 at once). The adapters do not cancel
+//! an attempt themselves (`attempt_timeout`, or a strict deadline's cut of the
+//! attempt running at it): bound each attempt with the stack's own timeout,
+//! placed inside the retry: tower's `TimeoutLayer` under the retry layer (its
+//! `Elapsed` error reaches the predicate like any error), or reqwest's
+//! `RequestBuilder::timeout` / `ClientBuilder::timeout` (a timed-out send is
+//! a transient error the middleware retries).
+//!
 //! ## Compared with tower's retry and reqwest-retry
 //!
 //! | | `tower::retry` (tower 0.5.3) | reqwest-retry 0.9.1 (TrueLayer) | stamina's adapters |

@@ -126,6 +126,20 @@ async fn retry_after_is_waited_as_the_server_measures_it() {
     assert!(gap >= Duration::from_secs(1) && gap < Duration::from_secs(3), "{gap:?}");
 }
 
+/// A strict deadline in the layer's policy: a `Retry-After` longer than the
+/// time left is not waited, the last response is returned as it came.
+#[tokio::test]
+async fn under_a_strict_deadline_a_retry_after_past_it_is_not_waited() {
+    let server = Server::start().await;
+    let base = layer();
+    let policy =
+        base.get_policy().timeout(Duration::from_millis(500)).timeout_mode(stamina::TimeoutMode::Strict);
+    let mut service = ServiceBuilder::new().layer(base.policy(policy)).service(client());
+    let response = send(&mut service, get(&server.url("/throttled"))).await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(server.count("throttled"), 1, "`Retry-After: 1` ends past the 500 ms deadline");
+}
+
 #[tokio::test]
 async fn a_request_that_cannot_be_copied_is_sent_once_and_reported() {
     let server = Server::start().await;
