@@ -1,7 +1,8 @@
 //! The decision core (`RetryState::settle`) and the backoff with arbitrary
 //! parameters, decisions, clock readings and attempt numbers: never a panic,
 //! every computed wait at most `wait_max`, every wait `on` names slept exactly
-//! (saturated), and the attempt limit and the timeout end the loop.
+//! (saturated), and the attempt limit and the timeout end the loop; under a
+//! strict deadline, no wait is started that would end past it.
 #![no_main]
 
 use std::cell::RefCell;
@@ -12,7 +13,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use stamina_core::instrumentation::{CallableName, RetryDetails, set_on_retry_hooks};
 use stamina_core::macro_support::{NoErrorView, RetryState, Settled, Site, Stamp};
-use stamina_core::{Decision, RetryPolicy};
+use stamina_core::{Decision, RetryPolicy, TimeoutMode};
 
 #[derive(Arbitrary, Debug)]
 enum Choice {
@@ -30,6 +31,7 @@ struct Input {
     wait_max: (u64, u32),
     wait_jitter: (u64, u32),
     exp_base: f64,
+    strict: bool,
     /// Per failure: the decision, and how far the clock moves (in either
     /// direction) before it is read.
     steps: Vec<(Choice, i64)>,
@@ -61,6 +63,9 @@ fuzz_target!(|input: Input| {
         .wait_initial(duration(input.wait_initial))
         .wait_max(duration(input.wait_max))
         .wait_jitter(duration(input.wait_jitter));
+    if input.strict {
+        policy = policy.timeout_mode(TimeoutMode::Strict);
+    }
     if input.exp_base.is_finite() && input.exp_base > 0.0 {
         policy = policy.wait_exp_base(input.exp_base);
     }
@@ -102,6 +107,15 @@ fuzz_target!(|input: Input| {
     }
     let waits = WAITS.with(|waits| std::mem::take(&mut *waits.borrow_mut()));
     assert_eq!(waits.len(), expected.len());
+    // A strict deadline: the waits planned, added up, end before it (the
+    // state counts planned waits up to 2^56 ns, 833 days: beyond, the sum is
+    // not the state's).
+    if let (Some(timeout), true) = (policy.get_timeout(), input.strict) {
+        let total: u128 = waits.iter().map(Duration::as_nanos).sum();
+        if total < 1 << 56 {
+            assert!(total < timeout.as_nanos(), "{total} ns of waits under a strict {timeout:?}");
+        }
+    }
     for (wait, decision) in waits.iter().zip(&expected) {
         match decision {
             Decision::RetryAfter(asked) | Decision::Throttled(Some(asked)) => assert_eq!(*wait, (*asked).min(LONGEST)),
