@@ -6,11 +6,11 @@
 
 use std::fmt;
 use std::io;
-use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::instrumentation_log::take_records;
 use crate::support::{always, isolated};
-use stamina::instrumentation::{LogHook, MAX_ERROR_SUMMARY_BYTES, TracingHook, set_on_retry_hooks};
+use crate::traced::{caused_by, traced};
+use stamina::instrumentation::{LogHook, MAX_ERROR_SUMMARY_BYTES, set_on_retry_hooks};
 
 /// An HTTP client's error, as reqwest's looks: a `Display` without secrets,
 /// a source, and a derived `Debug` that holds the request's headers.
@@ -61,45 +61,6 @@ struct Huge(#[allow(dead_code)] String); // shown by `Debug` only
 #[stamina::retry(on = always, attempts = 2, wait_max = 0)]
 fn fetch_huge() -> Result<(), Huge> {
     Err(Huge("é".repeat(20_000)))
-}
-
-/// A `MakeWriter` that collects what the fmt subscriber writes.
-#[derive(Clone, Default)]
-struct Output(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Output {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Output {
-    type Writer = Self;
-    fn make_writer(&'a self) -> Self {
-        self.clone()
-    }
-}
-
-/// The log lines the fmt subscriber writes while `run` runs.
-fn traced(run: impl FnOnce()) -> Vec<String> {
-    let _isolated = isolated();
-    set_on_retry_hooks((TracingHook::new(),));
-    let output = Output::default();
-    let subscriber = tracing_subscriber::fmt().with_writer(output.clone()).with_ansi(false).finish();
-    tracing::subscriber::with_default(subscriber, run);
-    let text = String::from_utf8(output.0.lock().unwrap().clone()).unwrap();
-    text.lines().map(str::to_owned).collect()
-}
-
-fn caused_by(line: &str) -> &str {
-    let start = line.find("caused_by=").expect("a caused_by field") + "caused_by=".len();
-    let rest = &line[start..];
-    let end = rest.find(" wait_for=").or_else(|| rest.find(" waited=")).unwrap_or(rest.len());
-    &rest[..end]
 }
 
 #[test]

@@ -39,3 +39,5 @@ mod runtime_allocations;
 mod runtime_dyn_error;
 mod runtime_without_hooks;
 mod stream_hooks;
+#[cfg(feature = "tracing")]
+mod traced;

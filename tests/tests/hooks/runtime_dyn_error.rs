@@ -7,11 +7,11 @@
 use std::fmt;
 use std::future::Future;
 use std::io;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use crate::support::{always, isolated};
-use stamina::instrumentation::{MAX_ERROR_SUMMARY_BYTES, TracingHook, set_on_retry_hooks};
+use crate::traced::{caused_by, traced};
+use stamina::instrumentation::{MAX_ERROR_SUMMARY_BYTES, set_on_retry_hooks};
 use stamina::{AsyncRetryingCaller, AttemptTimedOut, RetryingCaller, retry_context};
 
 /// An HTTP client's error, as reqwest's looks: a `Display` without secrets,
@@ -65,38 +65,6 @@ fn on_error(result: &Result<(), RequestError>) -> bool {
 
 const CHAIN: &str = "request failed with status 503: connection reset by peer";
 
-/// A `MakeWriter` that collects what the fmt subscriber writes.
-#[derive(Clone, Default)]
-struct Output(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Output {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Output {
-    type Writer = Self;
-    fn make_writer(&'a self) -> Self {
-        self.clone()
-    }
-}
-
-/// The log lines the fmt subscriber writes while `run` runs.
-fn traced(run: impl FnOnce()) -> Vec<String> {
-    let _isolated = isolated();
-    set_on_retry_hooks((TracingHook::new(),));
-    let output = Output::default();
-    let subscriber = tracing_subscriber::fmt().with_writer(output.clone()).with_ansi(false).finish();
-    tracing::subscriber::with_default(subscriber, run);
-    let text = String::from_utf8(output.0.lock().unwrap_or_else(PoisonError::into_inner).clone()).unwrap();
-    text.lines().map(str::to_owned).collect()
-}
-
 /// Runs `future` on a current-thread runtime with paused time (no real
 /// sleep), on this thread, so the thread's subscriber sees its events.
 fn block_on<F: Future>(future: F) -> F::Output {
@@ -106,13 +74,6 @@ fn block_on<F: Future>(future: F) -> F::Output {
         .build()
         .unwrap()
         .block_on(future)
-}
-
-fn caused_by(line: &str) -> &str {
-    let start = line.find("caused_by=").expect("a caused_by field") + "caused_by=".len();
-    let rest = &line[start..];
-    let end = rest.find(" wait_for=").or_else(|| rest.find(" waited=")).unwrap_or(rest.len());
-    &rest[..end]
 }
 
 /// `run` retried a `RequestError` once and gave up: both events show its
