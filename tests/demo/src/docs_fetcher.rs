@@ -148,23 +148,7 @@ impl GitHub {
     /// URL), sending `token` when there is one, and giving up on a request
     /// after `timeout`.
     pub fn new(api_url: &str, token: Option<&str>, timeout: Duration) -> Result<Self, GitHubError> {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT, HeaderValue::from_static("application/vnd.github+json"));
-        headers.insert("x-github-api-version", HeaderValue::from_static("2022-11-28"));
-        if let Some(token) = token {
-            let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
-                .map_err(|_| GitHubError::Invalid("GITHUB_TOKEN is not a valid header value".to_owned()))?;
-            value.set_sensitive(true);
-            headers.insert(header::AUTHORIZATION, value);
-        }
-        let client = crate::http_client_builder()
-            .user_agent("stamina-fetch-repo-docs")
-            .default_headers(headers)
-            .timeout(timeout)
-            // stamina decides about retries, alone: no hidden second layer.
-            .retry(reqwest::retry::never())
-            .build()
-            .map_err(GitHubError::Transport)?;
+        let client = api_client(token, timeout)?;
         Ok(Self { client, api_url: api_url.trim_end_matches('/').to_owned() })
     }
 
@@ -181,16 +165,43 @@ impl GitHub {
             .send()
             .await
             .map_err(GitHubError::Transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(GitHubError::Transport)?;
-        if !status.is_success() {
-            let message = serde_json::from_slice::<ErrorBody>(&body)
-                .map_or_else(|_| String::from_utf8_lossy(&body).into_owned(), |error| error.message);
-            return Err(GitHubError::Status { status, headers, message });
-        }
-        serde_json::from_slice(&body).map_err(|error| GitHubError::Invalid(error.to_string()))
+        read_json(response).await
     }
+}
+
+/// The HTTP client both fetchers build on (this one and the middleware's):
+/// GitHub's headers, `token` when there is one, `timeout` per request, and
+/// no retries of reqwest's own (stamina decides about retries, alone).
+pub(crate) fn api_client(token: Option<&str>, timeout: Duration) -> Result<reqwest::Client, GitHubError> {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::ACCEPT, HeaderValue::from_static("application/vnd.github+json"));
+    headers.insert("x-github-api-version", HeaderValue::from_static("2022-11-28"));
+    if let Some(token) = token {
+        let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(|_| GitHubError::Invalid("GITHUB_TOKEN is not a valid header value".to_owned()))?;
+        value.set_sensitive(true);
+        headers.insert(header::AUTHORIZATION, value);
+    }
+    crate::http_client_builder()
+        .user_agent("stamina-fetch-repo-docs")
+        .default_headers(headers)
+        .timeout(timeout)
+        .retry(reqwest::retry::never())
+        .build()
+        .map_err(GitHubError::Transport)
+}
+
+/// A response as JSON, or its status as an error with GitHub's message.
+pub(crate) async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, GitHubError> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(GitHubError::Transport)?;
+    if !status.is_success() {
+        let message = serde_json::from_slice::<ErrorBody>(&body)
+            .map_or_else(|_| String::from_utf8_lossy(&body).into_owned(), |error| error.message);
+        return Err(GitHubError::Status { status, headers, message });
+    }
+    serde_json::from_slice(&body).map_err(|error| GitHubError::Invalid(error.to_string()))
 }
 
 #[derive(Deserialize)]
@@ -200,14 +211,14 @@ struct ErrorBody {
 
 /// A file as the contents API returns it.
 #[derive(Deserialize)]
-struct ContentFile {
+pub(crate) struct ContentFile {
     path: String,
     content: String,
 }
 
 impl ContentFile {
     /// The text: base64, wrapped in lines, of UTF-8.
-    fn decode(self) -> Result<Document, GitHubError> {
+    pub(crate) fn decode(self) -> Result<Document, GitHubError> {
         let packed: String = self.content.split_ascii_whitespace().collect();
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(packed)
@@ -220,10 +231,10 @@ impl ContentFile {
 
 /// An entry of a directory listing.
 #[derive(Deserialize)]
-struct ListingEntry {
+pub(crate) struct ListingEntry {
     #[serde(rename = "type")]
-    kind: String,
-    path: String,
+    pub(crate) kind: String,
+    pub(crate) path: String,
 }
 
 /// One fetched file.
@@ -300,7 +311,7 @@ async fn fetch_markdown_content(
     file.decode()
 }
 
-fn is_markdown(path: &str) -> bool {
+pub(crate) fn is_markdown(path: &str) -> bool {
     std::path::Path::new(path).extension().is_some_and(|extension| extension.eq_ignore_ascii_case("md"))
 }
 

@@ -20,15 +20,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
+use http::{Extensions, StatusCode};
 use reqwest_middleware::{ClientBuilder, ClientWithMiddleware, Middleware, Next};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use stamina::reqwest_middleware::RetryMiddleware;
 use tokio::task::JoinSet;
 use tracing::Instrument as _;
 
-use crate::docs_fetcher::{DocSource, Document, GitHubError, MAX_RETRY_AFTER, RepoDocs};
+use crate::docs_fetcher::{
+    ContentFile, DocSource, GitHubError, ListingEntry, MAX_RETRY_AFTER, RepoDocs, is_markdown, read_json,
+};
 
 /// The attempts of one repository's requests, counted by [`CountAttempts`].
 #[derive(Clone, Debug, Default)]
@@ -64,23 +65,7 @@ impl MiddlewareGitHub {
     /// of the attribute's fetcher (3 attempts, 500 ms initial wait, 10 s at
     /// most) in the client.
     pub fn new(api_url: &str, token: Option<&str>, timeout: Duration) -> Result<Self, GitHubError> {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT, HeaderValue::from_static("application/vnd.github+json"));
-        headers.insert("x-github-api-version", HeaderValue::from_static("2022-11-28"));
-        if let Some(token) = token {
-            let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
-                .map_err(|_| GitHubError::Invalid("GITHUB_TOKEN is not a valid header value".to_owned()))?;
-            value.set_sensitive(true);
-            headers.insert(header::AUTHORIZATION, value);
-        }
-        let client = crate::http_client_builder()
-            .user_agent("stamina-fetch-repo-docs")
-            .default_headers(headers)
-            .timeout(timeout)
-            // stamina decides about retries, alone: no hidden second layer.
-            .retry(reqwest::retry::never())
-            .build()
-            .map_err(GitHubError::Transport)?;
+        let client = crate::docs_fetcher::api_client(token, timeout)?;
         let retries = RetryMiddleware::new()
             .attempts(3)
             .wait_initial(Duration::from_millis(500))
@@ -103,51 +88,8 @@ impl MiddlewareGitHub {
                 reqwest_middleware::Error::Reqwest(error) => GitHubError::Transport(error),
                 reqwest_middleware::Error::Middleware(error) => GitHubError::Invalid(format!("{error:#}")),
             })?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(GitHubError::Transport)?;
-        if !status.is_success() {
-            let message = serde_json::from_slice::<ErrorBody>(&body)
-                .map_or_else(|_| String::from_utf8_lossy(&body).into_owned(), |error| error.message);
-            return Err(GitHubError::Status { status, headers, message });
-        }
-        serde_json::from_slice(&body).map_err(|error| GitHubError::Invalid(error.to_string()))
+        read_json(response).await
     }
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    message: String,
-}
-
-#[derive(Deserialize)]
-struct ContentFile {
-    path: String,
-    content: String,
-}
-
-impl ContentFile {
-    fn decode(self) -> Result<Document, GitHubError> {
-        use base64::Engine as _;
-        let packed: String = self.content.split_ascii_whitespace().collect();
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(packed)
-            .map_err(|error| GitHubError::Invalid(format!("{}: {error}", self.path)))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|error| GitHubError::Invalid(format!("{}: {error}", self.path)))?;
-        Ok(Document { path: self.path, text })
-    }
-}
-
-#[derive(Deserialize)]
-struct ListingEntry {
-    #[serde(rename = "type")]
-    kind: String,
-    path: String,
-}
-
-fn is_markdown(path: &str) -> bool {
-    std::path::Path::new(path).extension().is_some_and(|extension| extension.eq_ignore_ascii_case("md"))
 }
 
 /// [`fetch_repo_docs`](crate::docs_fetcher::fetch_repo_docs), with every
