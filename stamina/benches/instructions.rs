@@ -21,9 +21,10 @@ use std::time::Duration;
 
 use stamina::instrumentation::{RetryDetails, set_on_retry_hooks};
 use support::{
-    Transient, async_operation, backon_notify_operation, backon_notify_operation_sync, backon_operation,
-    backon_operation_sync, operation, poll_once, retried_async_operation, retried_async_operation_no_timeout,
-    retried_operation, retried_operation_no_timeout, retryable,
+    Transient, async_operation, backon_notify_fn_pointer_operation_sync, backon_notify_operation,
+    backon_notify_operation_sync, backon_operation, backon_operation_sync, operation, poll_once,
+    retried_async_operation, retried_async_operation_no_timeout, retried_operation,
+    retried_operation_no_timeout, retryable,
 };
 
 /// A case: its name, and the fn that runs it so many times.
@@ -55,7 +56,15 @@ macro_rules! stamina_cases {
                 stamina::AsyncRetryingCaller::new().wait_max(Duration::ZERO).timeout($timeout)
             }
 
-            fn context() -> stamina::RetryContext<fn(&Transient) -> bool> {
+            // The predicate as users pass it, and as the peers get it: a fn
+            // item, which the loop can inline.
+            fn context() -> stamina::RetryContext<impl Fn(&Transient) -> bool + Copy> {
+                stamina::retry_context(retryable).wait_max(Duration::ZERO).timeout($timeout)
+            }
+
+            // A context kept where its type must be named (a struct field):
+            // the predicate is a fn pointer, an opaque call per failure.
+            fn context_fn_pointer() -> stamina::RetryContext<fn(&Transient) -> bool> {
                 stamina::retry_context(retryable as fn(&Transient) -> bool).wait_max(Duration::ZERO).timeout($timeout)
             }
 
@@ -138,7 +147,18 @@ macro_rules! stamina_cases {
                 repeat!(runs, 3, |left| poll_once(context.call_async(|_| async_operation(&left))).unwrap());
             }
 
-            pub(crate) const CASES: [Case; 16] = [
+            #[inline(never)]
+            pub(crate) fn context_fn_pointer_sync_success(runs: u64) {
+                let context = context_fn_pointer();
+                repeat!(runs, 0, |left| context.call(|_| operation(&left)).unwrap());
+            }
+            #[inline(never)]
+            pub(crate) fn context_fn_pointer_sync_retry3(runs: u64) {
+                let context = context_fn_pointer();
+                repeat!(runs, 3, |left| context.call(|_| operation(&left)).unwrap());
+            }
+
+            pub(crate) const CASES: [Case; 18] = [
                 ("attribute_sync_success", attribute_sync_success),
                 ("attribute_sync_retry3", attribute_sync_retry3),
                 ("attribute_async_success", attribute_async_success),
@@ -155,6 +175,8 @@ macro_rules! stamina_cases {
                 ("context_sync_retry3", context_sync_retry3),
                 ("context_async_success", context_async_success),
                 ("context_async_retry3", context_async_retry3),
+                ("context_fn_pointer_sync_success", context_fn_pointer_sync_success),
+                ("context_fn_pointer_sync_retry3", context_fn_pointer_sync_retry3),
             ];
         }
     };
@@ -276,8 +298,9 @@ mod budgeted {
 /// loop), and backon, plain and instrumented as stamina's default is.
 mod peers {
     use super::{
-        Case, Cell, async_operation, backon_notify_operation, backon_notify_operation_sync, backon_operation,
-        backon_operation_sync, black_box, operation, poll_once,
+        Case, Cell, async_operation, backon_notify_fn_pointer_operation_sync, backon_notify_operation,
+        backon_notify_operation_sync, backon_operation, backon_operation_sync, black_box, operation,
+        poll_once,
     };
 
     #[inline(never)]
@@ -329,6 +352,11 @@ mod peers {
         repeat!(runs, 3, |left| poll_once(backon_notify_operation(&left)).unwrap());
     }
 
+    #[inline(never)]
+    pub(crate) fn backon_notify_fn_pointer_sync_retry3(runs: u64) {
+        repeat!(runs, 3, |left| backon_notify_fn_pointer_operation_sync(&left).unwrap());
+    }
+
     fn bare_sync(left: &Cell<u32>) -> u64 {
         loop {
             if let Ok(value) = operation(left) {
@@ -345,7 +373,7 @@ mod peers {
         }
     }
 
-    pub(crate) const CASES: [Case; 12] = [
+    pub(crate) const CASES: [Case; 13] = [
         ("bare_sync_success", bare_sync_success),
         ("bare_sync_retry3", bare_sync_retry3),
         ("bare_async_success", bare_async_success),
@@ -358,6 +386,7 @@ mod peers {
         ("backon_notify_sync_retry3", backon_notify_sync_retry3),
         ("backon_notify_async_success", backon_notify_async_success),
         ("backon_notify_async_retry3", backon_notify_async_retry3),
+        ("backon_notify_fn_pointer_sync_retry3", backon_notify_fn_pointer_sync_retry3),
     ];
 }
 

@@ -51,10 +51,15 @@ impl WaitNanos {
 
 impl Pause {
     /// Sleeps on this thread; a zero wait does not sleep at all.
+    ///
+    /// The sleep itself is out of line: inlined, its conversion to a
+    /// `Duration` (a division) sat in every retry loop and took registers the
+    /// loop then saved and moved around (callgrind, `#[retry]` and
+    /// `retry_block!` sync retry3: 5 and 3 instructions fewer out of line).
     #[inline]
     pub fn sleep_sync(self) {
-        if self.wait.get() != 0 {
-            std::thread::sleep(self.wait.duration());
+        if self.wait != WaitNanos::ZERO {
+            sleep_for(self.wait);
         }
         self.guards.release();
     }
@@ -76,6 +81,12 @@ impl Pause {
         }
         Some(Sleeping { sleep: Box::pin(sleeper.sleep(self.wait.duration())), guards: self.guards })
     }
+}
+
+/// Sleeps `wait` on this thread, out of line.
+#[inline(never)]
+fn sleep_for(wait: WaitNanos) {
+    std::thread::sleep(wait.duration());
 }
 
 /// The future of a non-zero wait from [`Pause::sleep_async`]: the boxed timer,

@@ -2,7 +2,7 @@
 //!
 //! The loop is generic over `E: Debug`, and without specialization it cannot
 //! ask whether `E: Error`. The code that knows the concrete error type (the
-//! macros' expansion) picks a view, a fn pointer, with autoref specialization
+//! macros' expansion) picks a view, a zero-sized type, with autoref specialization
 //! (`macro_support::ErrorViewProbe`) and hands it to each `settle` step; every
 //! other loop uses [`NoErrorView`], or `DynErrorView` once its user opts in
 //! with `.with_dyn_error()` (the runtime API, `api/dyn_error.rs`).
@@ -33,13 +33,5 @@ impl<E: ?Sized> ErrorView<E> for NoErrorView {
     #[inline]
     fn view<'e>(&self, _: &'e E) -> Option<&'e (dyn Error + 'static)> {
         None
-    }
-}
-
-/// The views the macros pick by autoref specialization, as fn pointers.
-impl<E> ErrorView<E> for for<'x> fn(&'x E) -> Option<&'x (dyn Error + 'static)> {
-    #[inline]
-    fn view<'e>(&self, error: &'e E) -> Option<&'e (dyn Error + 'static)> {
-        self(error)
     }
 }

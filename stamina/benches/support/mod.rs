@@ -94,6 +94,14 @@ pub(crate) fn backon_notify_operation_sync(failures: &Cell<u32>) -> Result<u64, 
     (|| operation(failures)).retry(zero_wait_backon()).sleep(|_| {}).when(retryable).notify(warn_retry).call()
 }
 
+/// The same with the predicate behind a fn pointer, beside `retry_context`'s
+/// case with one.
+pub(crate) fn backon_notify_fn_pointer_operation_sync(failures: &Cell<u32>) -> Result<u64, Transient> {
+    use backon::BlockingRetryable;
+    let retryable: fn(&Transient) -> bool = black_box(retryable);
+    (|| operation(failures)).retry(zero_wait_backon()).sleep(|_| {}).when(retryable).notify(warn_retry).call()
+}
+
 pub(crate) async fn backon_notify_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
     use backon::Retryable;
     (|| async_operation(failures))
