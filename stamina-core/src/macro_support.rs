@@ -3,10 +3,8 @@
 //! **Not public API.** Nothing here follows semver; it is reached through
 //! `stamina::__private` by generated code only.
 
-pub use crate::engine::{AttemptLimit, Timed, TimedOutError, run_async_with_outcome, run_sync_with_outcome};
-pub use crate::engine::{
-    Pause, RetryState, Settled, Site, Sleeping, Stamp, run_async, run_async_limited, run_sync,
-};
+pub use crate::engine::{AttemptLimit, Timed, TimedOutError};
+pub use crate::engine::{Pause, RetryState, Settled, Site, Sleeping, Stamp};
 pub use crate::instrumentation::CallableName;
 /// Retried streams and iterators, for stream fns under `#[retry]`.
 pub use crate::stream;

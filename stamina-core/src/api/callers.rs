@@ -8,7 +8,7 @@ use core::future::Future;
 use core::marker::PhantomData;
 
 use crate::RetryPolicy;
-use crate::engine::{DefaultSleeper, Site, Sleeper, run_async, run_sync};
+use crate::engine::{DefaultSleeper, ResultOnly, Site, Sleeper, run_async, run_sync};
 use crate::instrumentation::{CallableName, ErrorView, NoErrorView};
 use crate::on::IntoDecision;
 use crate::policy::policy_setters;
@@ -89,7 +89,7 @@ impl<W> RetryingCaller<W> {
         F: FnMut() -> Result<T, E>,
         W: ErrorView<E> + Copy,
     {
-        run_sync(Site { policy: &self.policy, name: &self.name }, on, self.view, |()| op())
+        run_sync(Site { policy: &self.policy, name: &self.name }, on, self.view, ResultOnly, |()| op())
     }
 
     /// Binds the predicate `on`, for calls with [`BoundRetryingCaller::call`].
@@ -332,9 +332,14 @@ impl<S, W> AsyncRetryingCaller<S, Uncancelled, W> {
         S: Sleeper,
         W: ErrorView<E> + Copy,
     {
-        run_async(Site { policy: &self.policy, name: &self.name }, on, self.view, &self.sleeper, move |()| {
-            op()
-        })
+        run_async(
+            Site { policy: &self.policy, name: &self.name },
+            on,
+            self.view,
+            ResultOnly,
+            &self.sleeper,
+            move |()| op(),
+        )
     }
 }
 

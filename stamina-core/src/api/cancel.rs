@@ -13,7 +13,7 @@ use core::future::Future;
 use core::marker::PhantomData;
 use core::time::Duration;
 
-use crate::engine::{FromAttemptTimedOut, Site, Sleeper, run_async_limited};
+use crate::engine::{FromAttemptTimedOut, ResultOnly, Site, Sleeper, run_async_limited};
 use crate::instrumentation::ErrorView;
 use crate::on::IntoDecision;
 use crate::{
@@ -178,6 +178,8 @@ impl<S, W> AsyncRetryingCaller<S, Cancelling, W> {
             Site { policy: &self.policy, name: &self.name },
             on,
             self.view,
+            self.cancel,
+            ResultOnly,
             &self.sleeper,
             move |()| op(),
         )
@@ -316,6 +318,8 @@ impl<P, S, W> RetryContext<P, S, Cancelling, W> {
             Site { policy: &self.policy, name: &self.name },
             &self.on,
             self.view,
+            self.cancel,
+            ResultOnly,
             &self.sleeper,
             block,
         )

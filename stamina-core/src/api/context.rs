@@ -5,7 +5,7 @@ use core::fmt::Debug;
 use core::future::Future;
 use core::marker::PhantomData;
 
-use crate::engine::{DefaultSleeper, Site, Sleeper, run_async, run_sync};
+use crate::engine::{DefaultSleeper, ResultOnly, Site, Sleeper, run_async, run_sync};
 use crate::instrumentation::{CallableName, ErrorView, NoErrorView};
 use crate::on::IntoDecision;
 use crate::policy::policy_setters;
@@ -143,7 +143,7 @@ impl<P, S, C, W> RetryContext<P, S, C, W> {
         F: FnMut(Attempt) -> Result<T, E>,
         W: ErrorView<E> + Copy,
     {
-        run_sync(Site { policy: &self.policy, name: &self.name }, &self.on, self.view, block)
+        run_sync(Site { policy: &self.policy, name: &self.name }, &self.on, self.view, ResultOnly, block)
     }
 }
 
@@ -175,7 +175,14 @@ impl<P, S, W> RetryContext<P, S, Uncancelled, W> {
         S: Sleeper,
         W: ErrorView<E> + Copy,
     {
-        run_async(Site { policy: &self.policy, name: &self.name }, &self.on, self.view, &self.sleeper, block)
+        run_async(
+            Site { policy: &self.policy, name: &self.name },
+            &self.on,
+            self.view,
+            ResultOnly,
+            &self.sleeper,
+            block,
+        )
     }
 }
 

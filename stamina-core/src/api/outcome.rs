@@ -10,7 +10,7 @@ use core::fmt::Debug;
 use core::future::Future;
 use core::time::Duration;
 
-use crate::engine::{AttemptCancel, Site, Sleeper, run_async_with_outcome, run_sync_with_outcome};
+use crate::engine::{AttemptCancel, Site, Sleeper, WithOutcome, run_async_limited, run_sync};
 use crate::instrumentation::{ErrorView, GiveUpReason};
 use crate::on::IntoDecision;
 use crate::{
@@ -130,7 +130,7 @@ impl<W> RetryingCaller<W> {
         F: FnMut() -> Result<T, E>,
         W: ErrorView<E> + Copy,
     {
-        run_sync_with_outcome(Site { policy: &self.policy, name: &self.name }, on, self.view, |()| op())
+        run_sync(Site { policy: &self.policy, name: &self.name }, on, self.view, WithOutcome, |()| op())
     }
 }
 
@@ -186,10 +186,12 @@ impl<S, C, W> AsyncRetryingCaller<S, C, W> {
         C: AttemptCancel<E>,
         W: ErrorView<E> + Copy,
     {
-        run_async_with_outcome::<_, _, _, _, _, _, _, _, C, _>(
+        run_async_limited(
             Site { policy: &self.policy, name: &self.name },
             on,
             self.view,
+            self.cancel,
+            WithOutcome,
             &self.sleeper,
             move |()| op(),
         )
@@ -244,7 +246,7 @@ impl<P, S, C, W> RetryContext<P, S, C, W> {
         F: FnMut(Attempt) -> Result<T, E>,
         W: ErrorView<E> + Copy,
     {
-        run_sync_with_outcome(Site { policy: &self.policy, name: &self.name }, &self.on, self.view, block)
+        run_sync(Site { policy: &self.policy, name: &self.name }, &self.on, self.view, WithOutcome, block)
     }
 
     /// [`call_async`](Self::call_async), returning how the call went too.
@@ -281,10 +283,12 @@ impl<P, S, C, W> RetryContext<P, S, C, W> {
         C: AttemptCancel<E>,
         W: ErrorView<E> + Copy,
     {
-        run_async_with_outcome::<_, _, _, _, _, _, _, _, C, _>(
+        run_async_limited(
             Site { policy: &self.policy, name: &self.name },
             &self.on,
             self.view,
+            self.cancel,
+            WithOutcome,
             &self.sleeper,
             block,
         )

@@ -7,7 +7,7 @@ use core::fmt::Debug;
 use core::future::Future;
 
 use super::sleep::Sleeper;
-use super::timed::{FromAttemptTimedOut, Timed};
+use super::timed::Timed;
 use super::{RetryState, Settled, Site};
 use crate::Attempt;
 use crate::RetryPolicy;
@@ -17,8 +17,7 @@ use crate::on::IntoDecision;
 /// What the drivers hand each attempt: an [`Attempt`] for blocks, nothing for
 /// callers, whose operations do not take one, so that they do not pay for
 /// computing it.
-#[doc(hidden)]
-pub trait AttemptArg {
+pub(crate) trait AttemptArg {
     /// The argument for the attempt `state` is about to run.
     fn for_attempt(state: &RetryState, policy: &RetryPolicy) -> Self;
 
@@ -51,13 +50,95 @@ impl AttemptArg for () {
     fn for_attempt(_: &RetryState, _: &RetryPolicy) -> Self {}
 }
 
-/// Retries the sync operation `op` at `site`. `on` is taken by value, as
-/// [`run_async`] takes it (a reference to a predicate is one too). `view`
-/// shows the errors to hooks: `NoErrorView`, or the runtime API's
-/// `DynErrorView` (`.with_dyn_error()`); a zero-sized value either way.
-#[doc(hidden)]
+/// What a driver returns when its loop ends: the result alone
+/// ([`ResultOnly`]), or with how the call went ([`WithOutcome`]), so that one
+/// loop per kind of waiting serves both. Implemented by zero-sized markers
+/// the drivers take by value.
+pub(crate) trait Report<T, E>: Copy {
+    /// What the report keeps from the loop's start.
+    type Started: Copy;
+    /// What the driver returns.
+    type Output;
+
+    /// Starts the report of a loop whose clock is `now`. Only a report that
+    /// measures the call reads it here; the state reads it only if a timeout
+    /// applies.
+    fn begin(now: impl FnOnce() -> super::Stamp) -> Self::Started;
+
+    /// The start the loop's state is stamped with, if it needs one: the
+    /// report's own reading where it took one, so that a call reads the clock
+    /// once at its start.
+    fn start(started: Self::Started, now: impl FnOnce() -> super::Stamp) -> super::Stamp;
+
+    /// The driver's return value, from the state and `result` at the end.
+    fn end(
+        started: Self::Started,
+        state: &RetryState,
+        result: Result<T, E>,
+        now: impl FnOnce() -> super::Stamp,
+    ) -> Self::Output;
+}
+
+/// The plain drivers' [`Report`]: the last result, unchanged.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ResultOnly;
+
+impl<T, E> Report<T, E> for ResultOnly {
+    type Started = ();
+    type Output = Result<T, E>;
+
+    #[inline]
+    fn begin(_: impl FnOnce() -> super::Stamp) {}
+
+    #[inline]
+    fn start((): (), now: impl FnOnce() -> super::Stamp) -> super::Stamp {
+        now()
+    }
+
+    #[inline]
+    fn end((): (), _: &RetryState, result: Result<T, E>, _: impl FnOnce() -> super::Stamp) -> Result<T, E> {
+        result
+    }
+}
+
+/// `call_with_outcome`'s [`Report`]: the result, with a
+/// [`CallOutcome`](crate::CallOutcome) measured from the loop's start.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WithOutcome;
+
+impl<T, E> Report<T, E> for WithOutcome {
+    type Started = super::Stamp;
+    type Output = (Result<T, E>, crate::CallOutcome);
+
+    #[inline]
+    fn begin(now: impl FnOnce() -> super::Stamp) -> super::Stamp {
+        now()
+    }
+
+    #[inline]
+    fn start(started: super::Stamp, _: impl FnOnce() -> super::Stamp) -> super::Stamp {
+        started
+    }
+
+    #[inline]
+    fn end(
+        started: super::Stamp,
+        state: &RetryState,
+        result: Result<T, E>,
+        now: impl FnOnce() -> super::Stamp,
+    ) -> (Result<T, E>, crate::CallOutcome) {
+        let outcome = state.outcome(result.is_ok(), started, now());
+        (result, outcome)
+    }
+}
+
+/// Retries the sync operation `op` at `site`, and returns what `R` makes of
+/// the end (see [`Report`]). `on` is taken by value, as [`run_async`] takes it
+/// (a reference to a predicate is one too). `view` shows the errors to hooks:
+/// `NoErrorView`, or the runtime API's `DynErrorView` (`.with_dyn_error()`);
+/// a zero-sized value either way.
 #[inline]
-pub fn run_sync<T, E, P, D, A, F, W>(site: Site<'_>, on: P, view: W, mut op: F) -> Result<T, E>
+pub(crate) fn run_sync<T, E, P, D, A, F, W, R>(site: Site<'_>, on: P, view: W, _: R, mut op: F) -> R::Output
 where
     E: Debug,
     W: ErrorView<E> + Copy,
@@ -65,34 +146,39 @@ where
     D: IntoDecision,
     A: AttemptArg,
     F: FnMut(A) -> Result<T, E>,
+    R: Report<T, E>,
 {
-    let mut state = RetryState::new(site.policy, super::clock::coarse_stamp);
+    let started = R::begin(super::clock::coarse_stamp);
+    let mut state = RetryState::new(site.policy, || R::start(started, super::clock::coarse_stamp));
     loop {
         let outcome = op(A::for_attempt_at(&state, site.policy, super::clock::coarse_stamp));
         match state.settle(site, outcome, &on, super::clock::coarse_stamp, view) {
-            Settled::Done(result) => return result,
+            Settled::Done(result) => return R::end(started, &state, result, super::clock::coarse_stamp),
             Settled::Wait(pause) => pause.sleep_sync(),
         }
     }
 }
 
-/// Retries the async operation `op` at `site`, sleeping on `sleeper`.
+/// Retries the async operation `op` at `site`, sleeping on `sleeper`, and
+/// returns what `R` makes of the end (see [`Report`]). Its attempts are
+/// awaited as they are: no timer, and no room for one in the future (see
+/// [`run_async_limited`] for the loops that may cancel one).
 ///
 /// `on` is taken by value, so that the callers can return this future as their
 /// own instead of wrapping it in another one that would hold their arguments
 /// a second time. It is a plain fn returning an `async move` block, not an
 /// `async fn`: an `async fn` moves its arguments into locals on its first poll
 /// (a second copy in its state), a block uses what it captured in place.
-#[doc(hidden)]
 #[inline]
 #[allow(clippy::manual_async_fn)] // on purpose, see above
-pub fn run_async<T, E, P, D, A, F, Fut, S, W>(
+pub(crate) fn run_async<T, E, P, D, A, F, Fut, S, W, R>(
     site: Site<'_>,
     on: P,
     view: W,
+    _: R,
     sleeper: &S,
     mut op: F,
-) -> impl Future<Output = Result<T, E>>
+) -> impl Future<Output = R::Output>
 where
     E: Debug,
     P: Fn(&E) -> D,
@@ -102,9 +188,11 @@ where
     Fut: Future<Output = Result<T, E>>,
     S: Sleeper,
     W: ErrorView<E> + Copy,
+    R: Report<T, E>,
 {
     async move {
-        let mut state = RetryState::new(site.policy, || sleeper.stamp());
+        let started = R::begin(|| sleeper.stamp());
+        let mut state = RetryState::new(site.policy, || R::start(started, || sleeper.stamp()));
         loop {
             // Pinned where it is built: the call writes the attempt's future
             // into this future's state, and the await holds only a pointer to
@@ -120,7 +208,7 @@ where
             // The match ends before the wait: its temporaries are not kept
             // alive (and stored in this future) while it sleeps.
             let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), view) {
-                Settled::Done(result) => return result,
+                Settled::Done(result) => return R::end(started, &state, result, || sleeper.stamp()),
                 Settled::Wait(pause) => pause,
             };
             if let Some(sleeping) = pause.sleep_async(sleeper) {
@@ -130,47 +218,53 @@ where
     }
 }
 
-/// [`run_async`] for loops that may cancel an attempt: with an attempt
-/// timeout or a strict deadline, each attempt races a timer of `sleeper`, and
-/// one that loses is dropped and fails with the converted
-/// [`AttemptTimedOut`](super::AttemptTimedOut). Without either, it runs as
-/// [`run_async`] does, with no timer. A separate driver because only here
-/// the error type must convert from the timeout's.
-#[doc(hidden)]
+/// [`run_async`] for the loops that may cancel an attempt, by `C`: with
+/// [`Cancelling`](crate::Cancelling) and an attempt timeout or a strict
+/// deadline, each attempt races a timer of `sleeper`, and one that loses is
+/// dropped and fails with the converted
+/// [`AttemptTimedOut`](super::AttemptTimedOut); otherwise it is awaited as it
+/// is, with no timer. A driver of its own because the race takes room in the
+/// future, which a loop that never cancels does not carry.
 #[inline]
 #[allow(clippy::manual_async_fn)] // as `run_async`
-pub fn run_async_limited<T, E, P, D, A, F, Fut, S, W>(
+#[allow(clippy::too_many_arguments)] // the call's own, and two zero-sized choices
+pub(crate) fn run_async_limited<T, E, P, D, A, F, Fut, S, C, W, R>(
     site: Site<'_>,
     on: P,
     view: W,
+    _: core::marker::PhantomData<C>,
+    _: R,
     sleeper: &S,
     mut op: F,
-) -> impl Future<Output = Result<T, E>>
+) -> impl Future<Output = R::Output>
 where
-    E: Debug + FromAttemptTimedOut,
+    E: Debug,
     P: Fn(&E) -> D,
     D: IntoDecision,
     A: AttemptArg,
     F: FnMut(A) -> Fut,
     Fut: Future<Output = Result<T, E>>,
     S: Sleeper,
+    C: AttemptCancel<E>,
     W: ErrorView<E> + Copy,
+    R: Report<T, E>,
 {
     async move {
-        let mut state = RetryState::new(site.policy, || sleeper.stamp());
+        let started = R::begin(|| sleeper.stamp());
+        let mut state = RetryState::new(site.policy, || R::start(started, || sleeper.stamp()));
         loop {
             let outcome = {
                 let attempt = core::pin::pin!(op(A::for_attempt_at(&state, site.policy, sleeper.clock())));
-                match state.attempt_limit(site.policy, || sleeper.stamp()) {
+                match C::limit(&state, site.policy, || sleeper.stamp()) {
                     None => attempt.await,
-                    Some(limit) => {
-                        let raced = Timed::new(attempt, limit, sleeper).await;
-                        state.outcome_within(raced)
-                    }
+                    Some((limit, timed_out)) => match Timed::new(attempt, limit, sleeper).await {
+                        Ok(outcome) => outcome,
+                        Err(limit) => Err(timed_out(&mut state, limit)),
+                    },
                 }
             };
             let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), view) {
-                Settled::Done(result) => return result,
+                Settled::Done(result) => return R::end(started, &state, result, || sleeper.stamp()),
                 Settled::Wait(pause) => pause,
             };
             if let Some(sleeping) = pause.sleep_async(sleeper) {
@@ -204,85 +298,3 @@ pub trait AttemptCancel<E> {
 /// [`RetryState::timed_out`]).
 #[doc(hidden)]
 pub type TimedOutError<E> = fn(&mut RetryState, super::AttemptLimit) -> E;
-
-/// [`run_sync`], returning how the call went too.
-#[doc(hidden)]
-#[inline]
-pub fn run_sync_with_outcome<T, E, P, D, A, F, W>(
-    site: Site<'_>,
-    on: P,
-    view: W,
-    mut op: F,
-) -> (Result<T, E>, crate::CallOutcome)
-where
-    E: Debug,
-    P: Fn(&E) -> D,
-    D: IntoDecision,
-    A: AttemptArg,
-    F: FnMut(A) -> Result<T, E>,
-    W: ErrorView<E> + Copy,
-{
-    let started = super::clock::coarse_stamp();
-    let mut state = RetryState::new(site.policy, || started);
-    loop {
-        let outcome = op(A::for_attempt_at(&state, site.policy, super::clock::coarse_stamp));
-        match state.settle(site, outcome, &on, super::clock::coarse_stamp, view) {
-            Settled::Done(result) => {
-                let outcome = state.outcome(result.is_ok(), started, super::clock::coarse_stamp());
-                return (result, outcome);
-            }
-            Settled::Wait(pause) => pause.sleep_sync(),
-        }
-    }
-}
-
-/// [`run_async`] and [`run_async_limited`] (by `C`), returning how the call
-/// went too.
-#[doc(hidden)]
-#[inline]
-#[allow(clippy::manual_async_fn)] // as `run_async`
-pub fn run_async_with_outcome<T, E, P, D, A, F, Fut, S, C, W>(
-    site: Site<'_>,
-    on: P,
-    view: W,
-    sleeper: &S,
-    mut op: F,
-) -> impl Future<Output = (Result<T, E>, crate::CallOutcome)>
-where
-    E: Debug,
-    P: Fn(&E) -> D,
-    D: IntoDecision,
-    A: AttemptArg,
-    F: FnMut(A) -> Fut,
-    Fut: Future<Output = Result<T, E>>,
-    S: Sleeper,
-    C: AttemptCancel<E>,
-    W: ErrorView<E> + Copy,
-{
-    async move {
-        let started = sleeper.stamp();
-        let mut state = RetryState::new(site.policy, || started);
-        loop {
-            let outcome = {
-                let attempt = core::pin::pin!(op(A::for_attempt_at(&state, site.policy, sleeper.clock())));
-                match C::limit(&state, site.policy, || sleeper.stamp()) {
-                    None => attempt.await,
-                    Some((limit, timed_out)) => match Timed::new(attempt, limit, sleeper).await {
-                        Ok(outcome) => outcome,
-                        Err(limit) => Err(timed_out(&mut state, limit)),
-                    },
-                }
-            };
-            let pause = match state.settle(site, outcome, &on, || sleeper.stamp(), view) {
-                Settled::Done(result) => {
-                    let outcome = state.outcome(result.is_ok(), started, sleeper.stamp());
-                    return (result, outcome);
-                }
-                Settled::Wait(pause) => pause,
-            };
-            if let Some(sleeping) = pause.sleep_async(sleeper) {
-                sleeping.await;
-            }
-        }
-    }
-}

@@ -4,8 +4,10 @@
 //! Every way of retrying drives a [`RetryState`], and every decision is made
 //! in [`RetryState::settle`]. Three drivers run the loop around it, and differ
 //! only in how they wait ([`Pause::sleep_sync`], [`Pause::sleep_async`]):
-//! [`run_sync`] and [`run_async`] (used by the callers and `retry_context`),
-//! and the loop the macros emit inline. The macros cannot call `run_*`: they
+//! [`run_sync`] and [`run_async`] (used by the callers and `retry_context`;
+//! zero-sized markers say whether they return an outcome too, and
+//! [`run_async_limited`] races attempts against their limits), and the loop
+//! the macros emit inline. The macros cannot call `run_*`: they
 //! choose how hooks see the error ([`ErrorView`]) where the error type is
 //! concrete, and an inline loop keeps the retried fn's future 8 bytes smaller
 //! (measured) than a call to `run_async` would.
@@ -25,8 +27,8 @@
 //! attempt may take, and [`RetryState::timed_out`] turns one that ran out into
 //! the loop's error, noted for `settle` (a deadline's ends the loop, a
 //! budget charges the retry as a timeout). The drivers that race attempts are
-//! [`run_async_limited`], [`run_async_with_outcome`] and the macros' loop
-//! when a limit key is given.
+//! [`run_async_limited`] (the `Cancelling` callers and contexts, and every
+//! `call_with_outcome`) and the macros' loop when a limit key is given.
 //!
 //! # Layout, and why
 //!
@@ -61,10 +63,8 @@ pub(crate) use clock::coarse_nanos;
 #[cfg(not(any(feature = "test-util", feature = "coarse-clock")))]
 pub(crate) use clock::coarse_now;
 pub(crate) use clock::{coarse_stamp, saturating_nanos};
-pub use drive::{
-    AttemptCancel, TimedOutError, run_async, run_async_limited, run_async_with_outcome, run_sync,
-    run_sync_with_outcome,
-};
+pub use drive::{AttemptCancel, TimedOutError};
+pub(crate) use drive::{ResultOnly, WithOutcome, run_async, run_async_limited, run_sync};
 use pause::WaitNanos;
 pub use pause::{Pause, Sleeping};
 #[cfg(feature = "tokio")]

@@ -6,7 +6,6 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use stamina::__private::{CallableName, DEFAULT_POLICY, NoErrorView, Site, run_sync};
 use stamina::RetryingCaller;
 use stamina::instrumentation::{RetryDetails, get_on_retry_hooks, retry_hook, set_on_retry_hooks};
 
@@ -17,6 +16,14 @@ use crate::support::{always, isolated, never};
 struct Busy;
 
 struct Client;
+
+impl Client {
+    /// A method, whose name hooks see joined from its type's and its own.
+    #[stamina::retry(on = always, attempts = 2, wait_max = 0)]
+    fn get(&self) -> Result<(), Busy> {
+        Err(Busy)
+    }
+}
 
 fn allocations(run: impl FnOnce()) -> u64 {
     allocation_counter::measure(run).count_total
@@ -67,13 +74,7 @@ static JOINED_NAMES: AtomicU32 = AtomicU32::new(0);
 #[test]
 fn a_method_name_is_joined_only_when_a_hook_sees_it() {
     let _isolated = isolated();
-    let policy = DEFAULT_POLICY.attempts(2).wait_max(Duration::ZERO);
-    let name = CallableName::method(core::any::type_name::<Client>, "get");
-    let retry_once = || {
-        let result =
-            run_sync(Site { policy: &policy, name: &name }, always, NoErrorView, |()| Err::<(), _>(Busy));
-        assert!(result.is_err());
-    };
+    let retry_once = || assert!(Client.get().is_err());
 
     set_on_retry_hooks([]);
     retry_once();
