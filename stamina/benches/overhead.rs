@@ -517,7 +517,19 @@ fn on_threads_with(threads: usize, calls: u64, retried: RetriedOperation) -> Dur
     })
 }
 
+/// One read of the clock the timeout is measured on (the coarse monotonic
+/// clock, as stamina reads it): what the default 45 s timeout adds per loop
+/// and per retryable failure, which backon and tokio-retry do not pay.
+fn clock_read(c: &mut Criterion) {
+    let mut group = c.benchmark_group("clock_read");
+    group.bench_function("coarse", |b| {
+        b.iter(|| black_box(coarsetime::Instant::now_without_cache_update().as_ticks()));
+    });
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
+    clock_read(c);
     Hooks::None.install();
     sync_cases(c, "success_sync", 0);
     sync_cases(c, "retry3_sync", 3);
