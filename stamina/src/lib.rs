@@ -297,8 +297,12 @@
 //!   variants that are transient.
 //! - **The server says how long to wait** (a `Retry-After`, a rate limit's
 //!   reset): return the wait, as a `Duration` or [`Decision::RetryAfter`]
-//!   ([`Decision::Throttled`] for a rate limit). The policy's `timeout` still
-//!   bounds the loop.
+//!   ([`Decision::Throttled`] for a rate limit). In the default soft mode the
+//!   `timeout` does not shorten that wait: it is slept in full, and the
+//!   timeout is checked only after the next attempt fails. Bound a server's
+//!   wait yourself (for HTTP, [`RetryOnStatus::max_retry_after`][max_retry_after]), or
+//!   use `timeout_mode = strict`, which gives up rather than start a wait that
+//!   would end past the deadline.
 //! - **Type-erased errors** (`Box<dyn Error + Send + Sync>`, and
 //!   `anyhow::Error` with the `anyhow` feature): `on = types(A, B)` in the
 //!   macros, [`error_types::<(A, B), E>()`](error_types) elsewhere. Both look

@@ -11,9 +11,14 @@
 //!
 //! A server's wait is honoured as asked, even above the policy's `wait_max`,
 //! as in Python stamina, where a wait returned by the predicate bypasses the
-//! backoff. A server you do not trust could ask for days; set
-//! [`RetryOnStatus::max_retry_after`] to bound each such wait. The policy's
-//! `timeout` still bounds the loop as a whole.
+//! backoff. A server you do not trust could ask for days, and in the default
+//! soft mode the policy's `timeout` does not shorten a wait: the wait is slept
+//! in full, and the timeout is checked only after the next attempt fails. Set
+//! [`RetryOnStatus::max_retry_after`] to bound each such wait (as
+//! [`RetryOnHttp::new`] does, with [`DEFAULT_MAX_RETRY_AFTER`]), or use
+//! `timeout_mode = strict`, which gives up rather than start a wait that would
+//! end past the deadline ([time
+//! limits](https://docs.rs/stamina/latest/stamina/docs/time_limits/index.html)).
 //!
 //! HTTP status codes are only half of an HTTP client's failures: the other half
 //! are transport errors (connection refused or reset, timeouts), which carry no
@@ -228,8 +233,10 @@ impl RetryOnStatus {
 
     /// Waits at most `cap` for a `Retry-After`, however long the server asks
     /// for; the retry still happens, after `cap`. Without a cap, one hostile
-    /// `Retry-After: 99999999` stalls the caller for three years (or until the
-    /// policy's `timeout` gives up).
+    /// `Retry-After: 99999999` stalls the caller for three years: in the
+    /// default soft mode the policy's `timeout` does not shorten a wait (it is
+    /// checked only after the next attempt fails). A strict `timeout_mode`
+    /// gives up instead of starting a wait that would end past the deadline.
     ///
     /// ```
     /// use std::time::Duration;
