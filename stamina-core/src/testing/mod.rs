@@ -26,7 +26,10 @@
 //! `set_testing(True, attempts=3, cap=True)`), [`is_testing`],
 //! [`set_active`] and [`is_active`]. As
 //! in Python, the two process switches are independent: inactive wins while
-//! it is set, and testing mode is as it was when retrying is switched back on.
+//! it is set, [`is_testing`] still tells whether testing mode is set, and
+//! testing mode is as it was when retrying is switched back on. A thread's or
+//! a future's scope replaces both switches for its thread, and
+//! [`process_scope`] and [`set_mode`] replace both for the process.
 //!
 //! # Which reach to use
 //!
@@ -305,13 +308,26 @@ pub fn set_testing(testing: impl IntoTestMode) {
     switches::set_process_testing(testing.into_test_mode());
 }
 
-/// Python's `is_testing`: whether testing mode is in force on this thread.
+/// Python's `is_testing`: whether testing mode is set for this thread.
+///
+/// As in Python, it reads the testing switch alone: after
+/// `set_testing(true)`, it stays `true` while [`set_active(false)`](set_active)
+/// makes loops run once (then [`mode()`](mode) is [`Mode::Inactive`]). A
+/// thread's or a future's scope replaces the process's whole mode on its
+/// thread, so there it is `true` exactly when the scope's mode is
+/// [`Mode::Testing`].
 ///
 /// ```
-/// assert!(!stamina::testing::is_testing());
+/// use stamina::testing::{self, Mode, TestMode};
+///
+/// assert!(!testing::is_testing());
+/// let _testing = testing::thread_scope(TestMode::new(3));
+/// assert!(testing::is_testing());
+/// let _off = testing::thread_scope(Mode::Inactive);
+/// assert!(!testing::is_testing());
 /// ```
 pub fn is_testing() -> bool {
-    matches!(mode(), Mode::Testing(_))
+    switches::testing_set()
 }
 
 /// Python's `set_active`: switches retrying on or off for the whole process,
