@@ -215,11 +215,29 @@ impl<P> RetryLayer<P> {
     /// `predicate` says so, copying requests with `Clone`.
     ///
     /// ```
-    /// use stamina::tower::RetryLayer;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use std::time::Duration;
     ///
-    /// let layer = RetryLayer::new(|_: &u32, result: &Result<u32, std::io::Error>| result.is_err()).name("ids");
+    /// use stamina::tower::RetryLayer;
+    /// use tower::{Layer, ServiceExt, service_fn};
+    ///
+    /// let layer = RetryLayer::new(|result: &Result<u32, std::io::Error>| result.is_err()).name("ids");
     /// assert_eq!(layer.get_name(), "ids");
     /// assert_eq!(layer.get_policy(), &stamina::RetryPolicy::new());
+    ///
+    /// // Fails once, then answers twice the request.
+    /// let calls = Arc::new(AtomicU32::new(0));
+    /// let counter = Arc::clone(&calls);
+    /// let flaky = service_fn(move |id: u32| {
+    ///     let first = counter.fetch_add(1, Ordering::Relaxed) == 0;
+    ///     async move { if first { Err(std::io::Error::other("reset")) } else { Ok(id * 2) } }
+    /// });
+    /// let service = layer.wait_max(Duration::ZERO).layer(flaky);
+    /// assert_eq!(service.oneshot(21).await.unwrap(), 42);
+    /// assert_eq!(calls.load(Ordering::Relaxed), 2);
+    /// # }
     /// ```
     pub fn new(predicate: P) -> Self {
         Self {
