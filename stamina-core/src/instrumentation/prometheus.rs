@@ -58,6 +58,27 @@ pub struct GaveUpLabels {
 }
 
 /// The labels of `stamina_budget_refusals_total` and `stamina_budget_level`.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use prometheus_client::registry::Registry;
+/// use stamina::RetryingCaller;
+/// use stamina::budget::{QuotaParams, RetryBudget};
+/// use stamina::instrumentation::{BudgetLabels, register_prometheus_metrics};
+///
+/// static PAYMENTS: RetryBudget = RetryBudget::token_quota(QuotaParams::AWS_STANDARD).named("payments");
+/// let mut registry = Registry::default();
+/// register_prometheus_metrics(&mut registry);
+/// let caller = RetryingCaller::new().attempts(2).wait_max(Duration::ZERO).budget(&PAYMENTS);
+/// let _ = caller.call(|_: &()| true, || Err::<(), _>(()));
+///
+/// let labels = BudgetLabels { budget: PAYMENTS.name().to_owned() };
+/// let mut text = String::new();
+/// prometheus_client::encoding::text::encode(&mut text, &registry).unwrap();
+/// let refusals = format!("stamina_budget_refusals_total{{budget=\"{}\"}} 0", labels.budget);
+/// assert!(text.lines().any(|line| line == refusals), "{text}");
+/// ```
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct BudgetLabels {
     /// The budget's [name](crate::budget::RetryBudget::named).
