@@ -1,8 +1,9 @@
 //! The built-in `tracing` sink.
 
-use super::details::{GiveUpDetails, GiveUpReason, RetryDetails, SuccessDetails, rounded_secs};
+use super::details::{GiveUpDetails, RetryDetails, SuccessDetails, rounded_secs};
 use super::guard::HookGuard;
 use super::hook::RetryHook;
+use super::levels::{Event, Severity, event_level, give_up_level, tracing_level};
 
 /// Emits a `tracing` event, target `stamina`, for every scheduled retry and at
 /// the end of every loop that retried or gave up.
@@ -49,8 +50,9 @@ impl TracingHook {
 
 impl RetryHook for TracingHook {
     fn on_retry(&self, details: &RetryDetails<'_>) -> HookGuard {
-        tracing::warn!(
+        tracing::event!(
             target: "stamina",
+            tracing_level(event_level(Event::Retry)),
             callable = details.name,
             retry_num = details.retry_num,
             error_type = details.error_type,
@@ -63,8 +65,9 @@ impl RetryHook for TracingHook {
     }
 
     fn on_success(&self, details: &SuccessDetails<'_>) {
-        tracing::info!(
+        tracing::event!(
             target: "stamina",
+            tracing_level(event_level(Event::Success)),
             callable = details.name,
             attempts = details.attempts,
             waited = rounded_secs(details.waited),
@@ -73,10 +76,12 @@ impl RetryHook for TracingHook {
     }
 
     fn on_give_up(&self, details: &GiveUpDetails<'_>) {
+        // A callsite's level is static: one event per level.
         macro_rules! gave_up {
-            ($level:ident) => {
-                tracing::$level!(
+            ($severity:expr) => {
+                tracing::event!(
                     target: "stamina",
+                    tracing_level($severity),
                     callable = details.name,
                     reason = details.reason.as_str(),
                     attempts = details.attempts,
@@ -87,10 +92,10 @@ impl RetryHook for TracingHook {
                 )
             };
         }
-        match details.reason {
-            GiveUpReason::NotRetryable if details.attempts <= 1 => gave_up!(debug),
-            GiveUpReason::NotRetryable => gave_up!(info),
-            _ => gave_up!(warn),
+        match give_up_level(details.reason, details.attempts) {
+            Severity::Debug => gave_up!(Severity::Debug),
+            Severity::Info => gave_up!(Severity::Info),
+            Severity::Warn => gave_up!(Severity::Warn),
         }
     }
 }
