@@ -12,6 +12,7 @@ use prometheus_client::registry::Registry;
 use super::details::{GiveUpDetails, RetryDetails, SuccessDetails};
 use super::guard::HookGuard;
 use super::hook::RetryHook;
+use super::{CounterSpec, GAVE_UP, RETRIES, SUCCEEDED};
 
 /// The labels of `stamina_retries_total`, as in Python stamina.
 ///
@@ -253,22 +254,15 @@ struct StaminaCounters;
 
 impl Collector for StaminaCounters {
     fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), core::fmt::Error> {
-        // Help texts end in a period, as `Registry::register` writes them.
-        let families: [(&str, &str, &dyn EncodeMetric); 3] = [
-            ("stamina_retries", "Total number of retries.", &FAMILIES.retries),
-            (
-                "stamina_gave_up",
-                "Total number of retry loops that gave up and returned an error.",
-                &FAMILIES.gave_up,
-            ),
-            (
-                "stamina_succeeded_after_retries",
-                "Total number of retry loops that succeeded after at least one retry.",
-                &FAMILIES.succeeded,
-            ),
-        ];
-        for (name, help, family) in families {
-            family.encode(encoder.encode_descriptor(name, help, None, family.metric_type())?)?;
+        let families: [(CounterSpec, &dyn EncodeMetric); 3] =
+            [(RETRIES, &FAMILIES.retries), (GAVE_UP, &FAMILIES.gave_up), (SUCCEEDED, &FAMILIES.succeeded)];
+        for (spec, family) in families {
+            family.encode(encoder.encode_descriptor(
+                spec.family,
+                spec.help,
+                None,
+                family.metric_type(),
+            )?)?;
         }
         // The budgets loops have used, read now: a gauge is what it is at the
         // scrape.
@@ -306,9 +300,10 @@ fn holds_stamina_counters(registry: &Registry) -> bool {
         return false;
     }
     exposition.lines().any(|line| {
-        line.strip_prefix("# TYPE ")
-            .and_then(|rest| rest.strip_suffix(" counter"))
-            .is_some_and(|name| name == "stamina_retries" || name.ends_with("_stamina_retries"))
+        line.strip_prefix("# TYPE ").and_then(|rest| rest.strip_suffix(" counter")).is_some_and(|name| {
+            name == RETRIES.family
+                || name.strip_suffix(RETRIES.family).is_some_and(|prefix| prefix.ends_with('_'))
+        })
     })
 }
 
