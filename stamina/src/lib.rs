@@ -261,14 +261,19 @@
 //! seconds. The arithmetic saturates: no attempt number or parameter overflows
 //! or panics. A wait that `on` returns replaces the formula.
 //!
-//! After each failed attempt, in Python stamina's order:
+//! After each failed attempt:
 //!
 //! 1. ask `on`: an error it rejects is returned at once, unchanged, with no
 //!    wait;
-//! 2. compute the wait;
-//! 3. if the attempts are used up or the timeout has passed, return the
-//!    **last error unchanged**;
-//! 4. otherwise call the retry hooks, wait, and run the next attempt.
+//! 2. if the attempts are used up, return the **last error unchanged**;
+//! 3. compute the wait;
+//! 4. if the timeout has passed, return the last error unchanged (as when a
+//!    [budget] refuses the retry);
+//! 5. otherwise call the retry hooks, wait, and run the next attempt.
+//!
+//! Python stamina computes the wait before it checks the attempts; the
+//! outcome is the same, but no jitter is drawn here on the failure that uses
+//! up the attempts.
 //!
 //! The timeout is a soft limit, checked only after a failure: a retry
 //! scheduled before the deadline still runs, and a success after the deadline

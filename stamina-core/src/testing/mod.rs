@@ -116,6 +116,24 @@ pub fn set_mode(mode: impl Into<Mode>) -> Mode {
 /// Sets the mode of the whole process until the guard drops, then restores
 /// exactly what it found (also when a test panics). Guards nest.
 ///
+/// It replaces the whole mode, [`set_active(false)`](set_active) included:
+/// `process_scope(TestMode::new(3))` runs loops in testing mode even while
+/// retrying was switched off, where Python's `with set_testing(True,
+/// attempts=3):` swaps only the testing setting and leaves inactive winning.
+/// Both switches are back as they were when the guard drops.
+///
+/// ```
+/// use stamina::testing::{self, Mode, TestMode};
+///
+/// stamina::set_active(false);
+/// {
+///     let _scope = testing::process_scope(TestMode::new(3));
+///     assert_eq!(testing::mode(), Mode::Testing(TestMode::new(3)));
+/// }
+/// assert!(!stamina::is_active());
+/// # stamina::set_active(true);
+/// ```
+///
 /// ```
 /// use stamina::testing::{self, Mode, TestMode};
 ///
