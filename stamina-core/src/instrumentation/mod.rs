@@ -17,8 +17,10 @@
 //! - **Succeeded after retries** ([`RetryHook::on_success`], [`SuccessDetails`]):
 //!   a loop returned `Ok` after at least one retry.
 //! - **Gave up** ([`RetryHook::on_give_up`], [`GiveUpDetails`]): a loop returns an
-//!   error, with a [`GiveUpReason`]: attempts exhausted, timeout, or an error `on`
-//!   does not retry (also on the first attempt).
+//!   error, with a [`GiveUpReason`]: attempts exhausted, timeout, an error `on`
+//!   does not retry (also on the first attempt), a [retry budget](crate::budget)
+//!   that refused the retry, or a request an adapter could not copy for
+//!   another attempt.
 //!
 //! Python stamina has only the first; the lifecycle events are stamina-rs
 //! additions, delivered through the same hooks.

@@ -52,7 +52,9 @@ pub struct RetryLabels {
 pub struct GaveUpLabels {
     /// The retried callable's name.
     pub callable: String,
-    /// `attempts_exhausted`, `timeout` or `not_retryable`.
+    /// The [`GiveUpReason`](super::GiveUpReason::as_str): `attempts_exhausted`,
+    /// `timeout`, `not_retryable`, `budget_exhausted` or
+    /// `request_not_cloneable`.
     pub reason: String,
     /// The error's type name.
     pub error_type: String,
