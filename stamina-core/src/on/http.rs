@@ -217,7 +217,9 @@ pub struct RetryOnStatus {
 }
 
 impl RetryOnStatus {
-    /// Retries 5xx and 429 and honours any valid `Retry-After` in full.
+    /// Retries 5xx and 429 and honours any valid `Retry-After` in full: bound
+    /// it with [`max_retry_after`](Self::max_retry_after) (the adapters use
+    /// [`DEFAULT_MAX_RETRY_AFTER`]) when the server is not yours.
     ///
     /// ```
     /// use http::{HeaderMap, StatusCode};
