@@ -224,6 +224,16 @@ pub(crate) fn current_mode() -> Mode {
     decode(if thread == NO_OVERRIDE { PROCESS.load(Ordering::Relaxed) } else { thread })
 }
 
+/// Python's `is_testing`: whether testing mode is set, in this thread's
+/// override or else in the process word, whatever the process's inactive bit
+/// says (Python's two switches are independent, and `is_testing` reads only
+/// its own). An override is a whole mode, so an inactive one is not testing.
+pub(crate) fn testing_set() -> bool {
+    let thread = THREAD_OVERRIDE.with(Cell::get);
+    let word = if thread == NO_OVERRIDE { PROCESS.load(Ordering::Relaxed) } else { thread };
+    word & TESTING != 0
+}
+
 /// The process's mode, as a word to restore later.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ProcessWord(u64);

@@ -261,14 +261,19 @@
 //! seconds. The arithmetic saturates: no attempt number or parameter overflows
 //! or panics. A wait that `on` returns replaces the formula.
 //!
-//! After each failed attempt, in Python stamina's order:
+//! After each failed attempt:
 //!
 //! 1. ask `on`: an error it rejects is returned at once, unchanged, with no
 //!    wait;
-//! 2. compute the wait;
-//! 3. if the attempts are used up or the timeout has passed, return the
-//!    **last error unchanged**;
-//! 4. otherwise call the retry hooks, wait, and run the next attempt.
+//! 2. if the attempts are used up, return the **last error unchanged**;
+//! 3. compute the wait;
+//! 4. if the timeout has passed, return the last error unchanged (as when a
+//!    [budget] refuses the retry);
+//! 5. otherwise call the retry hooks, wait, and run the next attempt.
+//!
+//! Python stamina computes the wait before it checks the attempts; the
+//! outcome is the same, but no jitter is drawn here on the failure that uses
+//! up the attempts.
 //!
 //! The timeout is a soft limit, checked only after a failure: a retry
 //! scheduled before the deadline still runs, and a success after the deadline
@@ -297,8 +302,12 @@
 //!   variants that are transient.
 //! - **The server says how long to wait** (a `Retry-After`, a rate limit's
 //!   reset): return the wait, as a `Duration` or [`Decision::RetryAfter`]
-//!   ([`Decision::Throttled`] for a rate limit). The policy's `timeout` still
-//!   bounds the loop.
+//!   ([`Decision::Throttled`] for a rate limit). In the default soft mode the
+//!   `timeout` does not shorten that wait: it is slept in full, and the
+//!   timeout is checked only after the next attempt fails. Bound a server's
+//!   wait yourself (for HTTP, [`RetryOnStatus::max_retry_after`][max_retry_after]), or
+//!   use `timeout_mode = strict`, which gives up rather than start a wait that
+//!   would end past the deadline.
 //! - **Type-erased errors** (`Box<dyn Error + Send + Sync>`, and
 //!   `anyhow::Error` with the `anyhow` feature): `on = types(A, B)` in the
 //!   macros, [`error_types::<(A, B), E>()`](error_types) elsewhere. Both look

@@ -116,6 +116,14 @@ fn process_wide_switches() {
     testing::set_testing(TestMode::new(4));
     stamina::set_active(false);
     assert_eq!(testing::mode(), Mode::Inactive);
+    // Python's `is_testing` reads the testing switch alone.
+    assert!(testing::is_testing());
+    assert!(std::thread::spawn(testing::is_testing).join().unwrap());
+    {
+        // A thread's mode replaces both of the process's switches.
+        let _inactive = testing::thread_scope(Mode::Inactive);
+        assert!(!testing::is_testing());
+    }
     stamina::set_active(true);
     assert_eq!(testing::mode(), Mode::Testing(TestMode::new(4)));
     testing::set_testing(false);

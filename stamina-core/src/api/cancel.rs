@@ -22,6 +22,15 @@ use crate::{
 
 /// The kind of async caller or context that awaits each attempt to its end:
 /// the default. Its error types need no conversion.
+///
+/// ```
+/// use stamina::{AsyncRetryingCaller, DefaultSleeper, Uncancelled};
+///
+/// // Any error type, here one without `From<AttemptTimedOut>`.
+/// let caller: AsyncRetryingCaller<DefaultSleeper, Uncancelled> = AsyncRetryingCaller::new();
+/// let result = futures_lite::future::block_on(caller.call(|_: &&str| false, || async { Err::<(), _>("no") }));
+/// assert_eq!(result, Err("no"));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Uncancelled;
 
@@ -29,6 +38,21 @@ pub struct Uncancelled;
 /// `attempt_timeout` or at a strict deadline; made by their
 /// `attempt_timeout` and `timeout_mode`. Its error types convert from
 /// [`AttemptTimedOut`](crate::AttemptTimedOut).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::time::Duration;
+///
+/// use stamina::{AsyncRetryingCaller, Cancelling, DefaultSleeper};
+///
+/// let caller: AsyncRetryingCaller<DefaultSleeper, Cancelling> =
+///     AsyncRetryingCaller::new().attempts(1).attempt_timeout(Duration::from_millis(10));
+/// // An attempt that would never end is cancelled, as `std::io::Error`'s
+/// // `From<AttemptTimedOut>` error.
+/// let result = caller.call(|_: &std::io::Error| true, || std::future::pending::<std::io::Result<()>>()).await;
+/// assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::TimedOut);
+/// # }
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Cancelling;
 

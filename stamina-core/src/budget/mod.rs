@@ -83,7 +83,11 @@ pub enum Charge {
     Failure,
     /// An attempt that timed out.
     Timeout,
-    /// The server said to slow down: HTTP 429, or a `Retry-After`.
+    /// The server said to slow down: [`Decision::Throttled`](crate::Decision::Throttled),
+    /// which [`RetryOnStatus`](https://docs.rs/stamina/latest/stamina/http/struct.RetryOnStatus.html)
+    /// returns for an HTTP 429. A 5xx with a `Retry-After`
+    /// ([`Decision::RetryAfter`](crate::Decision::RetryAfter)) is charged as a
+    /// [`Failure`](Self::Failure).
     Throttling,
 }
 

@@ -12,7 +12,7 @@ use super::Charge;
 /// | `capacity` | tokens when full, and at the start | 500 | 500 |
 /// | `retry_cost` | a retry after an ordinary failure | 5 | 14 |
 /// | `timeout_cost` | a retry after a timed-out attempt | 10 | 14 |
-/// | `throttling_cost` | a retry after the server said to slow down (429, `Retry-After`) | 5 | 5 |
+/// | `throttling_cost` | a retry after the server said to slow down ([`Decision::Throttled`](crate::Decision::Throttled): an HTTP 429) | 5 | 5 |
 /// | `first_try_refill` | added by a call that succeeded on its first attempt | 1 | 1 |
 ///
 /// A call that succeeds after retries gives back what its last retry cost

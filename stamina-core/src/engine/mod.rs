@@ -144,18 +144,10 @@ const DEADLINE_PASSED: u64 = 1 << 61;
 /// type as `stamina::AttemptTimedOut`. Cleared by the next retry.
 const TIMED_OUT: u64 = 1 << 60;
 /// Where `RetryState::waited_nanos` keeps why the loop gave up: 0 while it
-/// has not, else 1 + the reason's place in [`GIVE_UP_REASONS`], for the
+/// has not, else the reason's [`GiveUpReason::code`] (at most 15), for the
 /// outcome the `*_with_outcome` forms return.
 const REASON_SHIFT: u32 = 56;
 const REASON_MASK: u64 = 0xF << REASON_SHIFT;
-/// The reasons a state can keep (at most 15). A reason added to
-/// `GiveUpReason` goes here too, or outcomes report it as `None`.
-const GIVE_UP_REASONS: [GiveUpReason; 4] = [
-    GiveUpReason::AttemptsExhausted,
-    GiveUpReason::Timeout,
-    GiveUpReason::NotRetryable,
-    GiveUpReason::BudgetExhausted,
-];
 /// The planned nanoseconds of `RetryState::waited_nanos`.
 const WAITED_MASK: u64 = (1 << REASON_SHIFT) - 1;
 /// The `error_type` hooks, sinks and metrics see for a timed-out attempt.
@@ -221,11 +213,7 @@ impl RetryState {
     #[inline]
     pub fn gave_up(&self) -> Option<GiveUpReason> {
         let code = (self.waited_nanos & REASON_MASK) >> REASON_SHIFT;
-        usize::try_from(code)
-            .ok()
-            .and_then(|code| code.checked_sub(1))
-            .and_then(|place| GIVE_UP_REASONS.get(place))
-            .copied()
+        u8::try_from(code).ok().and_then(GiveUpReason::from_code)
     }
 
     /// How the loop went, once `settle` is done: `succeeded` says how it
@@ -544,9 +532,9 @@ impl RetryState {
         error: &E,
         view: &W,
     ) -> Option<Pause> {
-        if let Some(place) = GIVE_UP_REASONS.iter().position(|known| *known == reason) {
-            self.waited_nanos = (self.waited_nanos & !REASON_MASK) | ((place as u64 + 1) << REASON_SHIFT);
-        }
+        let code = u64::from(reason.code()) << REASON_SHIFT;
+        debug_assert_eq!(code & !REASON_MASK, 0, "a reason's code fits the reason bits");
+        self.waited_nanos = (self.waited_nanos & !REASON_MASK) | code;
         instrumentation::dispatch_give_up(
             *site.name,
             reason,

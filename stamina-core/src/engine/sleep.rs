@@ -2,7 +2,8 @@
 //!
 //! The async loop sleeps through a [`Sleeper`] and measures its timeout on the
 //! same sleeper's clock, so a paused tokio clock (`start_paused = true`) drives
-//! both. The sync loop uses `std::thread::sleep` and `std::time::Instant`.
+//! both. The sync loop uses `std::thread::sleep` and the coarse monotonic
+//! clock (`std::time::Instant` without the `coarse-clock` feature).
 
 use core::future::Future;
 use core::time::Duration;

@@ -117,6 +117,26 @@ impl From<AttemptTimedOut> for std::io::Error {
 /// The error types a loop that cancels attempts can fail with: every type
 /// with `From<AttemptTimedOut>`. Implemented for all of them; implement
 /// `From`, not this.
+///
+/// ```
+/// use stamina::{AttemptTimedOut, FromAttemptTimedOut};
+///
+/// #[derive(Debug)]
+/// enum FetchError {
+///     TimedOut(AttemptTimedOut),
+/// }
+///
+/// impl From<AttemptTimedOut> for FetchError {
+///     fn from(timed_out: AttemptTimedOut) -> Self {
+///         Self::TimedOut(timed_out)
+///     }
+/// }
+///
+/// // `From` is all it takes: what a cancelling caller's `call` requires.
+/// fn can_be_cancelled<E: FromAttemptTimedOut>() {}
+/// can_be_cancelled::<FetchError>();
+/// can_be_cancelled::<std::io::Error>();
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot hold a timed-out attempt, which `attempt_timeout` and a strict deadline need",
     label = "the error type must convert from `stamina::AttemptTimedOut`",

@@ -180,6 +180,31 @@ impl GiveUpReason {
             Self::RequestNotCloneable => "request_not_cloneable",
         }
     }
+
+    /// The reason as a small number, for state that packs it into a few
+    /// bits: 1 to 15, never 0, which stays free for "no reason".
+    pub(crate) const fn code(self) -> u8 {
+        match self {
+            Self::AttemptsExhausted => 1,
+            Self::Timeout => 2,
+            Self::NotRetryable => 3,
+            Self::BudgetExhausted => 4,
+            Self::RequestNotCloneable => 5,
+        }
+    }
+
+    /// The reason whose [`code`](Self::code) is `code`; `None` for 0 and for
+    /// numbers no reason has.
+    pub(crate) const fn from_code(code: u8) -> Option<Self> {
+        match code {
+            1 => Some(Self::AttemptsExhausted),
+            2 => Some(Self::Timeout),
+            3 => Some(Self::NotRetryable),
+            4 => Some(Self::BudgetExhausted),
+            5 => Some(Self::RequestNotCloneable),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for GiveUpReason {
@@ -445,4 +470,31 @@ impl fmt::Write for Capped<'_, '_> {
 #[cfg(any(feature = "tracing", feature = "log"))]
 pub(crate) fn rounded_secs(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod reason_code_tests {
+    use super::GiveUpReason;
+
+    #[test]
+    fn every_reason_round_trips_through_its_code() {
+        let reasons = [
+            GiveUpReason::AttemptsExhausted,
+            GiveUpReason::Timeout,
+            GiveUpReason::NotRetryable,
+            GiveUpReason::BudgetExhausted,
+            GiveUpReason::RequestNotCloneable,
+        ];
+        for reason in reasons {
+            assert_eq!(GiveUpReason::from_code(reason.code()), Some(reason));
+            // The engine keeps it in four bits, and 0 means "none".
+            assert!((1..=15).contains(&reason.code()), "{reason:?}");
+        }
+        for code in 0..=u8::MAX {
+            if let Some(reason) = GiveUpReason::from_code(code) {
+                assert_eq!(reason.code(), code);
+            }
+        }
+        assert_eq!(GiveUpReason::from_code(0), None);
+    }
 }

@@ -276,11 +276,84 @@ impl InstalledHook {
     }
 
     /// Calls the hook's [`RetryHook::on_success`].
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use std::time::Duration;
+    ///
+    /// use stamina::instrumentation::{
+    ///     HookGuard, InstalledHook, RetryDetails, RetryHook, SuccessDetails, get_on_retry_hooks, set_on_retry_hooks,
+    ///     success_hook,
+    /// };
+    ///
+    /// /// Passes on successes only.
+    /// #[derive(Debug)]
+    /// struct Recoveries(InstalledHook);
+    ///
+    /// impl RetryHook for Recoveries {
+    ///     fn on_retry(&self, _: &RetryDetails<'_>) -> HookGuard {
+    ///         HookGuard::none()
+    ///     }
+    ///
+    ///     fn on_success(&self, details: &SuccessDetails<'_>) {
+    ///         self.0.on_success(details);
+    ///     }
+    /// }
+    ///
+    /// let attempts = Arc::new(AtomicU32::new(0));
+    /// let sink = Arc::clone(&attempts);
+    /// set_on_retry_hooks((success_hook(move |details: &SuccessDetails<'_>| sink.store(details.attempts, Ordering::Relaxed)),));
+    /// let inner = get_on_retry_hooks().remove(0);
+    /// set_on_retry_hooks((Recoveries(inner),));
+    ///
+    /// let mut calls = 0;
+    /// let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO);
+    /// let _ = caller.call(|_: &()| true, || {
+    ///     calls += 1;
+    ///     if calls < 2 { Err(()) } else { Ok(()) }
+    /// });
+    /// assert_eq!(attempts.load(Ordering::Relaxed), 2);
+    /// # set_on_retry_hooks(None);
+    /// ```
     pub fn on_success(&self, details: &SuccessDetails<'_>) {
         self.hook.on_success(details);
     }
 
     /// Calls the hook's [`RetryHook::on_give_up`].
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// use stamina::instrumentation::{
+    ///     GiveUpDetails, GiveUpReason, HookGuard, InstalledHook, RetryDetails, RetryHook, get_on_retry_hooks,
+    ///     give_up_hook, set_on_retry_hooks,
+    /// };
+    ///
+    /// /// Passes on give-ups only.
+    /// #[derive(Debug)]
+    /// struct GiveUps(InstalledHook);
+    ///
+    /// impl RetryHook for GiveUps {
+    ///     fn on_retry(&self, _: &RetryDetails<'_>) -> HookGuard {
+    ///         HookGuard::none()
+    ///     }
+    ///
+    ///     fn on_give_up(&self, details: &GiveUpDetails<'_>) {
+    ///         self.0.on_give_up(details);
+    ///     }
+    /// }
+    ///
+    /// let reasons = Arc::new(Mutex::new(Vec::new()));
+    /// let sink = Arc::clone(&reasons);
+    /// set_on_retry_hooks((give_up_hook(move |details: &GiveUpDetails<'_>| sink.lock().unwrap().push(details.reason)),));
+    /// let inner = get_on_retry_hooks().remove(0);
+    /// set_on_retry_hooks((GiveUps(inner),));
+    ///
+    /// let _ = stamina::RetryingCaller::new().call(|_: &()| false, || Err::<(), _>(()));
+    /// assert_eq!(*reasons.lock().unwrap(), [GiveUpReason::NotRetryable]);
+    /// # set_on_retry_hooks(None);
+    /// ```
     pub fn on_give_up(&self, details: &GiveUpDetails<'_>) {
         self.hook.on_give_up(details);
     }

@@ -6,8 +6,14 @@
 //! the same check before it calls the hooks: when every installed hook is one
 //! of these sinks and none listens, a retry costs that load and nothing else,
 //! not the dispatch, not a method's joined name.
+//!
+//! The levels are written once, here, for both sinks and for that check: a
+//! sink that reported at a level the check did not know would be skipped
+//! while something listens.
 
 use core::any::TypeId;
+
+use super::details::GiveUpReason;
 
 /// What happened, as the built-in log sinks' levels tell it apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +24,58 @@ pub(crate) enum Event {
     Success,
     /// A loop that gave up (`stamina.gave_up`: WARN, INFO or DEBUG by reason).
     GiveUp,
+}
+
+/// A level of the built-in log sinks, in either crate's terms.
+#[cfg_attr(not(any(feature = "tracing", feature = "log")), allow(dead_code))] // no sink, no level
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Severity {
+    Debug,
+    Info,
+    Warn,
+}
+
+/// The most severe level the sinks report `event` at: the level of every
+/// retry and success, and the highest of [`give_up_level`]'s.
+#[cfg_attr(not(any(feature = "tracing", feature = "log")), allow(dead_code))]
+pub(crate) const fn event_level(event: Event) -> Severity {
+    match event {
+        Event::Retry | Event::GiveUp => Severity::Warn,
+        Event::Success => Severity::Info,
+    }
+}
+
+/// The level of a give-up: an error rejected on the first attempt is the
+/// caller's business (DEBUG), one rejected after retries worth noting
+/// (INFO); anything else is a failure the retries did not mend (WARN).
+#[cfg_attr(not(any(feature = "tracing", feature = "log")), allow(dead_code))]
+pub(crate) const fn give_up_level(reason: GiveUpReason, attempts: u32) -> Severity {
+    match reason {
+        GiveUpReason::NotRetryable if attempts <= 1 => Severity::Debug,
+        GiveUpReason::NotRetryable => Severity::Info,
+        _ => Severity::Warn,
+    }
+}
+
+/// `severity` as `tracing` spells it; `const`, since a `tracing` event's
+/// level is part of its static callsite.
+#[cfg(feature = "tracing")]
+pub(crate) const fn tracing_level(severity: Severity) -> tracing::Level {
+    match severity {
+        Severity::Debug => tracing::Level::DEBUG,
+        Severity::Info => tracing::Level::INFO,
+        Severity::Warn => tracing::Level::WARN,
+    }
+}
+
+/// `severity` as `log` spells it.
+#[cfg(feature = "log")]
+pub(crate) const fn log_level(severity: Severity) -> log::Level {
+    match severity {
+        Severity::Debug => log::Level::Debug,
+        Severity::Info => log::Level::Info,
+        Severity::Warn => log::Level::Warn,
+    }
 }
 
 /// The built-in log sink a hook is.
@@ -79,12 +137,8 @@ pub(crate) fn any_sink_listens(event: Event) -> bool {
 #[cfg(feature = "tracing")]
 #[inline]
 fn tracing_listens(event: Event) -> bool {
-    use tracing::Level;
     use tracing::level_filters::{LevelFilter, STATIC_MAX_LEVEL};
-    let level = match event {
-        Event::Retry | Event::GiveUp => Level::WARN,
-        Event::Success => Level::INFO,
-    };
+    let level = tracing_level(event_level(event));
     level <= STATIC_MAX_LEVEL && level <= LevelFilter::current()
 }
 
@@ -92,10 +146,31 @@ fn tracing_listens(event: Event) -> bool {
 #[cfg(feature = "log")]
 #[inline]
 fn log_listens(event: Event) -> bool {
-    use log::Level;
-    let level = match event {
-        Event::Retry | Event::GiveUp => Level::Warn,
-        Event::Success => Level::Info,
-    };
+    let level = log_level(event_level(event));
     level <= log::STATIC_MAX_LEVEL && level <= log::max_level()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_give_up_is_reported_above_the_level_the_check_reads() {
+        let reasons = [
+            GiveUpReason::AttemptsExhausted,
+            GiveUpReason::Timeout,
+            GiveUpReason::NotRetryable,
+            GiveUpReason::BudgetExhausted,
+            GiveUpReason::RequestNotCloneable,
+        ];
+        for reason in reasons {
+            for attempts in [1, 2, u32::MAX] {
+                assert!(
+                    give_up_level(reason, attempts) <= event_level(Event::GiveUp),
+                    "{reason:?} {attempts}"
+                );
+            }
+        }
+        assert_eq!(give_up_level(GiveUpReason::Timeout, 3), event_level(Event::GiveUp));
+    }
 }

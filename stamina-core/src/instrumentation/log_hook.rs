@@ -1,10 +1,9 @@
 //! The built-in `log` sink.
 
-use log::Level;
-
-use super::details::{GiveUpDetails, GiveUpReason, RetryDetails, SuccessDetails, rounded_secs};
+use super::details::{GiveUpDetails, RetryDetails, SuccessDetails, rounded_secs};
 use super::guard::HookGuard;
 use super::hook::RetryHook;
+use super::levels::{Event, event_level, give_up_level, log_level};
 
 /// Logs a record through the `log` crate, target `stamina`, for every scheduled
 /// retry and at the end of every loop that retried or gave up: the same
@@ -78,7 +77,7 @@ impl RetryHook for LogHook {
     fn on_retry(&self, details: &RetryDetails<'_>) -> HookGuard {
         log::log!(
             target: "stamina",
-            Level::Warn,
+            log_level(event_level(Event::Retry)),
             callable = details.name,
             retry_num = details.retry_num,
             error_type = details.error_type,
@@ -93,7 +92,7 @@ impl RetryHook for LogHook {
     fn on_success(&self, details: &SuccessDetails<'_>) {
         log::log!(
             target: "stamina",
-            Level::Info,
+            log_level(event_level(Event::Success)),
             callable = details.name,
             attempts = details.attempts,
             waited = rounded_secs(details.waited);
@@ -102,14 +101,9 @@ impl RetryHook for LogHook {
     }
 
     fn on_give_up(&self, details: &GiveUpDetails<'_>) {
-        let level = match details.reason {
-            GiveUpReason::NotRetryable if details.attempts <= 1 => Level::Debug,
-            GiveUpReason::NotRetryable => Level::Info,
-            _ => Level::Warn,
-        };
         log::log!(
             target: "stamina",
-            level,
+            log_level(give_up_level(details.reason, details.attempts)),
             callable = details.name,
             reason = details.reason.as_str(),
             attempts = details.attempts,

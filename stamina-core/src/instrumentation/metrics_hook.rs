@@ -5,6 +5,7 @@ use metrics::{Unit, counter, describe_counter};
 use super::details::{GiveUpDetails, RetryDetails, SuccessDetails};
 use super::guard::HookGuard;
 use super::hook::RetryHook;
+use super::{GAVE_UP, RETRIES, SUCCEEDED};
 
 /// Counts retries and outcomes through the `metrics` facade, for whichever
 /// exporter the application installed (the same names and labels as
@@ -34,17 +35,9 @@ impl MetricsHook {
     /// # stamina::instrumentation::set_on_retry_hooks(None);
     /// ```
     pub fn new() -> Self {
-        describe_counter!("stamina_retries_total", Unit::Count, "Total number of retries.");
-        describe_counter!(
-            "stamina_gave_up_total",
-            Unit::Count,
-            "Total number of retry loops that gave up and returned an error."
-        );
-        describe_counter!(
-            "stamina_succeeded_after_retries_total",
-            Unit::Count,
-            "Total number of retry loops that succeeded after at least one retry."
-        );
+        for spec in [RETRIES, GAVE_UP, SUCCEEDED] {
+            describe_counter!(spec.total, Unit::Count, spec.help);
+        }
         Self
     }
 }
@@ -52,7 +45,7 @@ impl MetricsHook {
 impl RetryHook for MetricsHook {
     fn on_retry(&self, details: &RetryDetails<'_>) -> HookGuard {
         counter!(
-            "stamina_retries_total",
+            RETRIES.total,
             "callable" => details.name.to_owned(),
             "retry_num" => details.retry_num.to_string(),
             "error_type" => details.error_type,
@@ -62,12 +55,12 @@ impl RetryHook for MetricsHook {
     }
 
     fn on_success(&self, details: &SuccessDetails<'_>) {
-        counter!("stamina_succeeded_after_retries_total", "callable" => details.name.to_owned()).increment(1);
+        counter!(SUCCEEDED.total, "callable" => details.name.to_owned()).increment(1);
     }
 
     fn on_give_up(&self, details: &GiveUpDetails<'_>) {
         counter!(
-            "stamina_gave_up_total",
+            GAVE_UP.total,
             "callable" => details.name.to_owned(),
             "reason" => details.reason.as_str(),
             "error_type" => details.error_type,

@@ -17,8 +17,10 @@
 //! - **Succeeded after retries** ([`RetryHook::on_success`], [`SuccessDetails`]):
 //!   a loop returned `Ok` after at least one retry.
 //! - **Gave up** ([`RetryHook::on_give_up`], [`GiveUpDetails`]): a loop returns an
-//!   error, with a [`GiveUpReason`]: attempts exhausted, timeout, or an error `on`
-//!   does not retry (also on the first attempt).
+//!   error, with a [`GiveUpReason`]: attempts exhausted, timeout, an error `on`
+//!   does not retry (also on the first attempt), a [retry budget](crate::budget)
+//!   that refused the retry, or a request an adapter could not copy for
+//!   another attempt.
 //!
 //! Python stamina has only the first; the lifecycle events are stamina-rs
 //! additions, delivered through the same hooks.
@@ -148,6 +150,39 @@ pub(crate) mod recorder;
 mod registry;
 #[cfg(feature = "tracing")]
 mod tracing_hook;
+
+/// A counter both metric sinks keep, named and described once so that the
+/// Prometheus and `metrics` sinks cannot drift apart.
+#[cfg(any(feature = "prometheus", feature = "metrics"))]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CounterSpec {
+    /// The family's name, as `prometheus-client` registers it.
+    #[cfg_attr(not(feature = "prometheus"), allow(dead_code))] // one sink compiled in
+    pub(crate) family: &'static str,
+    /// The samples' name: the family's with `_total`, as `metrics` counts it.
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) total: &'static str,
+    /// The help text; it ends in a period, as `Registry::register` writes them.
+    pub(crate) help: &'static str,
+}
+
+#[cfg(any(feature = "prometheus", feature = "metrics"))]
+macro_rules! counter_spec {
+    ($family:literal, $help:literal) => {
+        CounterSpec { family: $family, total: concat!($family, "_total"), help: $help }
+    };
+}
+
+#[cfg(any(feature = "prometheus", feature = "metrics"))]
+pub(crate) const RETRIES: CounterSpec = counter_spec!("stamina_retries", "Total number of retries.");
+#[cfg(any(feature = "prometheus", feature = "metrics"))]
+pub(crate) const GAVE_UP: CounterSpec =
+    counter_spec!("stamina_gave_up", "Total number of retry loops that gave up and returned an error.");
+#[cfg(any(feature = "prometheus", feature = "metrics"))]
+pub(crate) const SUCCEEDED: CounterSpec = counter_spec!(
+    "stamina_succeeded_after_retries",
+    "Total number of retry loops that succeeded after at least one retry."
+);
 
 pub use details::{
     ErrorSummary, FORMATTING_PANICKED, GiveUpDetails, GiveUpReason, MAX_ERROR_SUMMARY_BYTES, RetryDetails,

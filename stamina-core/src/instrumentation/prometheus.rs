@@ -12,6 +12,7 @@ use prometheus_client::registry::Registry;
 use super::details::{GiveUpDetails, RetryDetails, SuccessDetails};
 use super::guard::HookGuard;
 use super::hook::RetryHook;
+use super::{CounterSpec, GAVE_UP, RETRIES, SUCCEEDED};
 
 /// The labels of `stamina_retries_total`, as in Python stamina.
 ///
@@ -51,13 +52,36 @@ pub struct RetryLabels {
 pub struct GaveUpLabels {
     /// The retried callable's name.
     pub callable: String,
-    /// `attempts_exhausted`, `timeout` or `not_retryable`.
+    /// The [`GiveUpReason`](super::GiveUpReason::as_str): `attempts_exhausted`,
+    /// `timeout`, `not_retryable`, `budget_exhausted` or
+    /// `request_not_cloneable`.
     pub reason: String,
     /// The error's type name.
     pub error_type: String,
 }
 
 /// The labels of `stamina_budget_refusals_total` and `stamina_budget_level`.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use prometheus_client::registry::Registry;
+/// use stamina::RetryingCaller;
+/// use stamina::budget::{QuotaParams, RetryBudget};
+/// use stamina::instrumentation::{BudgetLabels, register_prometheus_metrics};
+///
+/// static PAYMENTS: RetryBudget = RetryBudget::token_quota(QuotaParams::AWS_STANDARD).named("payments");
+/// let mut registry = Registry::default();
+/// register_prometheus_metrics(&mut registry);
+/// let caller = RetryingCaller::new().attempts(2).wait_max(Duration::ZERO).budget(&PAYMENTS);
+/// let _ = caller.call(|_: &()| true, || Err::<(), _>(()));
+///
+/// let labels = BudgetLabels { budget: PAYMENTS.name().to_owned() };
+/// let mut text = String::new();
+/// prometheus_client::encoding::text::encode(&mut text, &registry).unwrap();
+/// let refusals = format!("stamina_budget_refusals_total{{budget=\"{}\"}} 0", labels.budget);
+/// assert!(text.lines().any(|line| line == refusals), "{text}");
+/// ```
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct BudgetLabels {
     /// The budget's [name](crate::budget::RetryBudget::named).
@@ -232,22 +256,15 @@ struct StaminaCounters;
 
 impl Collector for StaminaCounters {
     fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), core::fmt::Error> {
-        // Help texts end in a period, as `Registry::register` writes them.
-        let families: [(&str, &str, &dyn EncodeMetric); 3] = [
-            ("stamina_retries", "Total number of retries.", &FAMILIES.retries),
-            (
-                "stamina_gave_up",
-                "Total number of retry loops that gave up and returned an error.",
-                &FAMILIES.gave_up,
-            ),
-            (
-                "stamina_succeeded_after_retries",
-                "Total number of retry loops that succeeded after at least one retry.",
-                &FAMILIES.succeeded,
-            ),
-        ];
-        for (name, help, family) in families {
-            family.encode(encoder.encode_descriptor(name, help, None, family.metric_type())?)?;
+        let families: [(CounterSpec, &dyn EncodeMetric); 3] =
+            [(RETRIES, &FAMILIES.retries), (GAVE_UP, &FAMILIES.gave_up), (SUCCEEDED, &FAMILIES.succeeded)];
+        for (spec, family) in families {
+            family.encode(encoder.encode_descriptor(
+                spec.family,
+                spec.help,
+                None,
+                family.metric_type(),
+            )?)?;
         }
         // The budgets loops have used, read now: a gauge is what it is at the
         // scrape.
@@ -285,9 +302,10 @@ fn holds_stamina_counters(registry: &Registry) -> bool {
         return false;
     }
     exposition.lines().any(|line| {
-        line.strip_prefix("# TYPE ")
-            .and_then(|rest| rest.strip_suffix(" counter"))
-            .is_some_and(|name| name == "stamina_retries" || name.ends_with("_stamina_retries"))
+        line.strip_prefix("# TYPE ").and_then(|rest| rest.strip_suffix(" counter")).is_some_and(|name| {
+            name == RETRIES.family
+                || name.strip_suffix(RETRIES.family).is_some_and(|prefix| prefix.ends_with('_'))
+        })
     })
 }
 

@@ -1,8 +1,9 @@
 //! The built-in `tracing` sink.
 
-use super::details::{GiveUpDetails, GiveUpReason, RetryDetails, SuccessDetails, rounded_secs};
+use super::details::{GiveUpDetails, RetryDetails, SuccessDetails, rounded_secs};
 use super::guard::HookGuard;
 use super::hook::RetryHook;
+use super::levels::{Event, Severity, event_level, give_up_level, tracing_level};
 
 /// Emits a `tracing` event, target `stamina`, for every scheduled retry and at
 /// the end of every loop that retried or gave up.
@@ -11,7 +12,7 @@ use super::hook::RetryHook;
 /// |---|---|---|
 /// | `stamina.retry_scheduled` | WARN | `callable`, `retry_num`, `error_type`, `caused_by`, `wait_for`, `waited_so_far` |
 /// | `stamina.succeeded_after_retries` | INFO | `callable`, `attempts`, `waited` |
-/// | `stamina.gave_up` | WARN (attempts exhausted, timeout); INFO (`not_retryable` after a retry); DEBUG (`not_retryable` on the first attempt) | `callable`, `reason`, `attempts`, `error_type`, `caused_by`, `waited` |
+/// | `stamina.gave_up` | DEBUG (`not_retryable` on the first attempt); INFO (`not_retryable` after a retry); WARN (any other [reason](super::GiveUpReason::as_str): `attempts_exhausted`, `timeout`, `budget_exhausted`, `request_not_cloneable`) | `callable`, `reason`, `attempts`, `error_type`, `caused_by`, `waited` |
 ///
 /// Durations are seconds as `f64`, rounded to two decimals as in Python
 /// stamina; `caused_by` is the error's [`ErrorSummary`](super::ErrorSummary):
@@ -49,8 +50,9 @@ impl TracingHook {
 
 impl RetryHook for TracingHook {
     fn on_retry(&self, details: &RetryDetails<'_>) -> HookGuard {
-        tracing::warn!(
+        tracing::event!(
             target: "stamina",
+            tracing_level(event_level(Event::Retry)),
             callable = details.name,
             retry_num = details.retry_num,
             error_type = details.error_type,
@@ -63,8 +65,9 @@ impl RetryHook for TracingHook {
     }
 
     fn on_success(&self, details: &SuccessDetails<'_>) {
-        tracing::info!(
+        tracing::event!(
             target: "stamina",
+            tracing_level(event_level(Event::Success)),
             callable = details.name,
             attempts = details.attempts,
             waited = rounded_secs(details.waited),
@@ -73,10 +76,12 @@ impl RetryHook for TracingHook {
     }
 
     fn on_give_up(&self, details: &GiveUpDetails<'_>) {
+        // A callsite's level is static: one event per level.
         macro_rules! gave_up {
-            ($level:ident) => {
-                tracing::$level!(
+            ($severity:expr) => {
+                tracing::event!(
                     target: "stamina",
+                    tracing_level($severity),
                     callable = details.name,
                     reason = details.reason.as_str(),
                     attempts = details.attempts,
@@ -87,10 +92,10 @@ impl RetryHook for TracingHook {
                 )
             };
         }
-        match details.reason {
-            GiveUpReason::NotRetryable if details.attempts <= 1 => gave_up!(debug),
-            GiveUpReason::NotRetryable => gave_up!(info),
-            _ => gave_up!(warn),
+        match give_up_level(details.reason, details.attempts) {
+            Severity::Debug => gave_up!(Severity::Debug),
+            Severity::Info => gave_up!(Severity::Info),
+            Severity::Warn => gave_up!(Severity::Warn),
         }
     }
 }

@@ -95,10 +95,35 @@ pub fn is_transient(error: &Error) -> bool {
 }
 
 /// The type of [`is_transient`], the default error predicate.
+///
+/// ```
+/// use stamina::http::RetryOnHttp;
+/// use stamina::reqwest_middleware::{IsTransient, RetryMiddleware, is_transient};
+///
+/// // The default middleware's type, spelled out.
+/// let middleware: RetryMiddleware<IsTransient> = RetryMiddleware::new();
+/// let same: RetryMiddleware<IsTransient> = RetryMiddleware::with_rule(RetryOnHttp::new(is_transient as IsTransient).all_methods());
+/// assert_ne!(middleware.get_rule().get_all_methods(), same.get_rule().get_all_methods());
+/// ```
 pub type IsTransient = fn(&Error) -> bool;
 
 /// A reqwest-middleware middleware retrying with stamina; see the
 /// [module documentation](self).
+///
+/// Configured like every stamina loop, then added to a client as the
+/// module's example shows (not run here: a reqwest client may need a TLS
+/// provider installed first):
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use stamina::reqwest_middleware::RetryMiddleware;
+///
+/// let middleware: RetryMiddleware = RetryMiddleware::new().attempts(2).wait_max(Duration::ZERO).name("local");
+/// assert_eq!(middleware.get_name(), "local");
+/// assert_eq!(middleware.get_policy().get_attempts(), Some(2));
+/// assert_eq!(middleware.get_policy().get_wait_max(), Duration::ZERO);
+/// ```
 pub struct RetryMiddleware<P = IsTransient> {
     policy: RetryPolicy,
     name: CallableName,
@@ -176,6 +201,15 @@ impl<P> RetryMiddleware<P> {
     }
 
     /// The rule it retries by.
+    ///
+    /// ```
+    /// use http::Method;
+    /// use stamina::reqwest_middleware::RetryMiddleware;
+    ///
+    /// let rule = RetryMiddleware::new().get_rule().clone();
+    /// assert!(rule.retries_method(&Method::GET));
+    /// assert!(!rule.retries_method(&Method::POST));
+    /// ```
     pub fn get_rule(&self) -> &RetryOnHttp<P> {
         &self.rule
     }

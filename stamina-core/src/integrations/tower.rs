@@ -77,6 +77,44 @@ use crate::policy::policy_setters;
 /// where `D` is a `bool`, a `Duration` or a [`Decision`]; [`RetryOnHttp`] is
 /// the ready one for HTTP (idempotent methods; 5xx, 429 and the errors you
 /// name).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicU32, Ordering};
+/// use std::time::Duration;
+///
+/// use stamina::Decision;
+/// use stamina::tower::{RetryLayer, RetryPredicate};
+/// use tower::{Layer, ServiceExt, service_fn};
+///
+/// /// Retries errors, but never for the admin account (id 0).
+/// #[derive(Clone)]
+/// struct NotForAdmin;
+///
+/// impl RetryPredicate<u32, u32, std::io::Error> for NotForAdmin {
+///     fn may_retry(&self, id: &u32) -> bool {
+///         *id != 0
+///     }
+///
+///     fn decide(&self, result: &Result<u32, std::io::Error>) -> Decision {
+///         if result.is_err() { Decision::Retry } else { Decision::NoRetry }
+///     }
+/// }
+///
+/// let calls = Arc::new(AtomicU32::new(0));
+/// let counter = Arc::clone(&calls);
+/// let down = service_fn(move |_: u32| {
+///     counter.fetch_add(1, Ordering::Relaxed);
+///     async { Err::<u32, _>(std::io::Error::other("down")) }
+/// });
+/// let service = RetryLayer::new(NotForAdmin).attempts(3).wait_max(Duration::ZERO).layer(down);
+/// assert!(service.clone().oneshot(7).await.is_err());
+/// assert_eq!(calls.swap(0, Ordering::Relaxed), 3);
+/// assert!(service.oneshot(0).await.is_err());
+/// assert_eq!(calls.load(Ordering::Relaxed), 1); // sent once
+/// # }
+/// ```
 pub trait RetryPredicate<Req, Res, E> {
     /// Whether `request` may be retried at all; `true` by default. A request
     /// that may not is sent once and not copied.
@@ -144,6 +182,24 @@ where
 /// Any `Fn(&Req) -> Option<Req>` is one; [`CloneIfClone`] (the default) is
 /// `Clone`, and [`clone_http_request`] copies an `http::Request` with a
 /// cloneable body.
+///
+/// ```
+/// use stamina::tower::CloneRequest;
+///
+/// /// Copies small bodies only: a large one is sent once.
+/// struct SmallBodies;
+///
+/// impl CloneRequest<Vec<u8>> for SmallBodies {
+///     fn clone_request(&self, body: &Vec<u8>) -> Option<Vec<u8>> {
+///         (body.len() <= 1024).then(|| body.clone())
+///     }
+/// }
+///
+/// assert_eq!(SmallBodies.clone_request(&vec![1, 2]), Some(vec![1, 2]));
+/// assert_eq!(SmallBodies.clone_request(&vec![0; 4096]), None);
+/// // A closure is one too.
+/// assert_eq!((|id: &u32| Some(*id)).clone_request(&7), Some(7));
+/// ```
 pub trait CloneRequest<Req> {
     /// A copy of `request` for another attempt, if it can be made.
     fn clone_request(&self, request: &Req) -> Option<Req>;
@@ -157,6 +213,12 @@ impl<Req, F: Fn(&Req) -> Option<Req>> CloneRequest<Req> for F {
 }
 
 /// Copies requests with `Clone`: the default of [`RetryLayer`].
+///
+/// ```
+/// use stamina::tower::{CloneIfClone, CloneRequest};
+///
+/// assert_eq!(CloneIfClone.clone_request(&String::from("GET /")), Some(String::from("GET /")));
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CloneIfClone;
 
@@ -202,6 +264,20 @@ struct Config<P, C, S> {
 ///
 /// Parameters and the name are set with the builder methods every stamina
 /// loop has (`attempts`, `timeout`, `wait_*`, `budget`, `name`).
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use stamina::tower::RetryLayer;
+///
+/// let layer = RetryLayer::new(|result: &Result<u32, std::io::Error>| result.is_err())
+///     .attempts(3)
+///     .timeout(Duration::from_secs(5))
+///     .name("ids");
+/// assert_eq!(layer.get_policy().get_attempts(), Some(3));
+/// assert_eq!(layer.get_policy().get_timeout(), Some(Duration::from_secs(5)));
+/// assert!(format!("{layer:?}").contains("ids"));
+/// ```
 pub struct RetryLayer<P, C = CloneIfClone, S = DefaultSleeper> {
     policy: RetryPolicy,
     name: CallableName,
@@ -215,11 +291,29 @@ impl<P> RetryLayer<P> {
     /// `predicate` says so, copying requests with `Clone`.
     ///
     /// ```
-    /// use stamina::tower::RetryLayer;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use std::time::Duration;
     ///
-    /// let layer = RetryLayer::new(|_: &u32, result: &Result<u32, std::io::Error>| result.is_err()).name("ids");
+    /// use stamina::tower::RetryLayer;
+    /// use tower::{Layer, ServiceExt, service_fn};
+    ///
+    /// let layer = RetryLayer::new(|result: &Result<u32, std::io::Error>| result.is_err()).name("ids");
     /// assert_eq!(layer.get_name(), "ids");
     /// assert_eq!(layer.get_policy(), &stamina::RetryPolicy::new());
+    ///
+    /// // Fails once, then answers twice the request.
+    /// let calls = Arc::new(AtomicU32::new(0));
+    /// let counter = Arc::clone(&calls);
+    /// let flaky = service_fn(move |id: u32| {
+    ///     let first = counter.fetch_add(1, Ordering::Relaxed) == 0;
+    ///     async move { if first { Err(std::io::Error::other("reset")) } else { Ok(id * 2) } }
+    /// });
+    /// let service = layer.wait_max(Duration::ZERO).layer(flaky);
+    /// assert_eq!(service.oneshot(21).await.unwrap(), 42);
+    /// assert_eq!(calls.load(Ordering::Relaxed), 2);
+    /// # }
     /// ```
     pub fn new(predicate: P) -> Self {
         Self {
@@ -237,6 +331,30 @@ impl<P, C, S> RetryLayer<P, C, S> {
 
     /// Copies requests for each attempt with `clone_request` instead (see
     /// [`CloneRequest`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use std::time::Duration;
+    ///
+    /// use stamina::tower::RetryLayer;
+    /// use tower::{Layer, ServiceExt, service_fn};
+    ///
+    /// let calls = Arc::new(AtomicU32::new(0));
+    /// let counter = Arc::clone(&calls);
+    /// let down = service_fn(move |_: u32| {
+    ///     counter.fetch_add(1, Ordering::Relaxed);
+    ///     async { Err::<u32, _>(std::io::Error::other("down")) }
+    /// });
+    /// // A request that cannot be copied is sent once.
+    /// let layer = RetryLayer::new(|result: &Result<u32, std::io::Error>| result.is_err())
+    ///     .wait_max(Duration::ZERO)
+    ///     .clone_requests_with(|_: &u32| None);
+    /// assert!(layer.layer(down).oneshot(7).await.is_err());
+    /// assert_eq!(calls.load(Ordering::Relaxed), 1);
+    /// # }
+    /// ```
     #[must_use]
     pub fn clone_requests_with<C2>(self, clone_request: C2) -> RetryLayer<P, C2, S> {
         RetryLayer {
@@ -249,6 +367,30 @@ impl<P, C, S> RetryLayer<P, C, S> {
     }
 
     /// Waits with `sleeper` instead of tokio's timer.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::sync::{Arc, Mutex};
+    /// use std::time::Duration;
+    ///
+    /// use stamina::tower::RetryLayer;
+    /// use tower::{Layer, ServiceExt, service_fn};
+    ///
+    /// let waits = Arc::new(Mutex::new(Vec::new()));
+    /// let log = Arc::clone(&waits);
+    /// let layer = RetryLayer::new(|result: &Result<u32, std::io::Error>| result.is_err())
+    ///     .attempts(3)
+    ///     .wait_initial(Duration::from_millis(100))
+    ///     .wait_jitter(Duration::ZERO)
+    ///     .sleeper(move |wait| {
+    ///         log.lock().unwrap().push(wait);
+    ///         std::future::ready(()) // a test's sleeper: no real waiting
+    ///     });
+    /// let down = service_fn(|_: u32| async { Err::<u32, _>(std::io::Error::other("down")) });
+    /// assert!(layer.layer(down).oneshot(7).await.is_err());
+    /// assert_eq!(*waits.lock().unwrap(), [Duration::from_millis(100), Duration::from_millis(200)]);
+    /// # }
+    /// ```
     #[must_use]
     pub fn sleeper<S2: Sleeper>(self, sleeper: S2) -> RetryLayer<P, C, S2> {
         RetryLayer {
@@ -303,6 +445,22 @@ impl<Svc, P: Clone, C: Clone, S: Clone> Layer<Svc> for RetryLayer<P, C, S> {
 
 /// The service a [`RetryLayer`] makes: calls the inner service once per
 /// attempt, each time after its `poll_ready`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::time::Duration;
+///
+/// use stamina::tower::{Retry, RetryLayer};
+/// use tower::{Layer, ServiceExt, service_fn};
+///
+/// let double = service_fn(|id: u32| async move { Ok::<_, std::io::Error>(id * 2) });
+/// let layer = RetryLayer::new(|result: &Result<u32, std::io::Error>| result.is_err()).wait_max(Duration::ZERO);
+/// let service: Retry<_, _> = layer.layer(double);
+/// // Clones share the configuration.
+/// assert_eq!(service.clone().oneshot(1).await.unwrap(), 2);
+/// assert_eq!(service.oneshot(2).await.unwrap(), 4);
+/// # }
+/// ```
 pub struct Retry<Svc, P, C = CloneIfClone, S = DefaultSleeper> {
     inner: Svc,
     config: Arc<Config<P, C, S>>,
@@ -326,6 +484,19 @@ impl<Svc, P, C, S> fmt::Debug for Retry<Svc, P, C, S> {
 
 /// The response future of [`Retry`]: `Send`, as the inner service's future
 /// must be.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use stamina::tower::{ResponseFuture, RetryLayer};
+/// use tower::{Layer, Service, ServiceExt, service_fn};
+///
+/// let double = service_fn(|id: u32| async move { Ok::<_, std::io::Error>(id * 2) });
+/// let mut service = RetryLayer::new(|result: &Result<u32, std::io::Error>| result.is_err()).layer(double);
+/// let future: ResponseFuture<u32, std::io::Error> = service.ready().await.unwrap().call(21);
+/// // It can move to another task.
+/// assert_eq!(tokio::spawn(future).await.unwrap().unwrap(), 42);
+/// # }
+/// ```
 pub type ResponseFuture<Res, E> = Pin<Box<dyn Future<Output = Result<Res, E>> + Send + 'static>>;
 
 impl<Svc, Req, P, C, S> Service<Req> for Retry<Svc, P, C, S>

@@ -105,10 +105,10 @@ impl Decision {
 /// # let _ = Advice::Retry;
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "an `on` predicate must return `bool`, `Duration` or `stamina::Decision`, not `{Self}`",
+    message = "an `on` predicate must return `bool`, `Duration`, `Option<Duration>` or `stamina::Decision`, not `{Self}`",
     label = "this predicate returns `{Self}`",
     note = "return `true` to retry with backoff, `false` to give up, a `Duration` to retry after exactly that wait, \
-            or a `stamina::Decision`"
+            `Option<Duration>` (`None` to give up, `Some(wait)` as a `Duration`), or a `stamina::Decision`"
 )]
 pub trait IntoDecision {
     /// Converts the predicate's answer.

@@ -11,9 +11,14 @@
 //!
 //! A server's wait is honoured as asked, even above the policy's `wait_max`,
 //! as in Python stamina, where a wait returned by the predicate bypasses the
-//! backoff. A server you do not trust could ask for days; set
-//! [`RetryOnStatus::max_retry_after`] to bound each such wait. The policy's
-//! `timeout` still bounds the loop as a whole.
+//! backoff. A server you do not trust could ask for days, and in the default
+//! soft mode the policy's `timeout` does not shorten a wait: the wait is slept
+//! in full, and the timeout is checked only after the next attempt fails. Set
+//! [`RetryOnStatus::max_retry_after`] to bound each such wait (as
+//! [`RetryOnHttp::new`] does, with [`DEFAULT_MAX_RETRY_AFTER`]), or use
+//! `timeout_mode = strict`, which gives up rather than start a wait that would
+//! end past the deadline ([time
+//! limits](https://docs.rs/stamina/latest/stamina/docs/time_limits/index.html)).
 //!
 //! HTTP status codes are only half of an HTTP client's failures: the other half
 //! are transport errors (connection refused or reset, timeouts), which carry no
@@ -212,7 +217,9 @@ pub struct RetryOnStatus {
 }
 
 impl RetryOnStatus {
-    /// Retries 5xx and 429 and honours any valid `Retry-After` in full.
+    /// Retries 5xx and 429 and honours any valid `Retry-After` in full: bound
+    /// it with [`max_retry_after`](Self::max_retry_after) (the adapters use
+    /// [`DEFAULT_MAX_RETRY_AFTER`]) when the server is not yours.
     ///
     /// ```
     /// use http::{HeaderMap, StatusCode};
@@ -228,8 +235,10 @@ impl RetryOnStatus {
 
     /// Waits at most `cap` for a `Retry-After`, however long the server asks
     /// for; the retry still happens, after `cap`. Without a cap, one hostile
-    /// `Retry-After: 99999999` stalls the caller for three years (or until the
-    /// policy's `timeout` gives up).
+    /// `Retry-After: 99999999` stalls the caller for three years: in the
+    /// default soft mode the policy's `timeout` does not shorten a wait (it is
+    /// checked only after the next attempt fails). A strict `timeout_mode`
+    /// gives up instead of starting a wait that would end past the deadline.
     ///
     /// ```
     /// use std::time::Duration;
@@ -478,6 +487,14 @@ impl RetryOnStatus {
 /// The methods retried by default, as RFC 9110 calls them idempotent: GET,
 /// HEAD, OPTIONS, PUT, DELETE, TRACE. Sending one of them twice has the effect
 /// of sending it once; a POST or a PATCH may not.
+///
+/// ```
+/// use http::Method;
+/// use stamina::http::IDEMPOTENT_METHODS;
+///
+/// assert!(IDEMPOTENT_METHODS.contains(&Method::DELETE));
+/// assert!(!IDEMPOTENT_METHODS.contains(&Method::POST));
+/// ```
 pub const IDEMPOTENT_METHODS: [http::Method; 6] = [
     http::Method::GET,
     http::Method::HEAD,
@@ -531,11 +548,39 @@ pub struct RetryOnHttp<P> {
 
 /// The longest `Retry-After` the adapters wait by default: the absolute cap
 /// of server-directed waits in the resilience anchors (G3, 60 s).
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use http::{Method, Response, header::RETRY_AFTER};
+/// use stamina::Decision;
+/// use stamina::http::{DEFAULT_MAX_RETRY_AFTER, RetryOnHttp};
+///
+/// let rule = RetryOnHttp::new(|_: &std::io::Error| false);
+/// let day: Result<_, std::io::Error> = Ok(Response::builder().status(503).header(RETRY_AFTER, "86400").body(()).unwrap());
+/// assert_eq!(rule.decide(&Method::GET, &day), Decision::RetryAfter(DEFAULT_MAX_RETRY_AFTER));
+/// assert_eq!(DEFAULT_MAX_RETRY_AFTER, Duration::from_secs(60));
+/// ```
 pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 impl<P> RetryOnHttp<P> {
     /// Retries idempotent requests on 5xx and 429, waiting `Retry-After` up to
     /// [`DEFAULT_MAX_RETRY_AFTER`], and on the errors `on_error` retries.
+    ///
+    /// ```
+    /// use std::io::{Error, ErrorKind};
+    ///
+    /// use http::{Method, Response};
+    /// use stamina::Decision;
+    /// use stamina::http::{DEFAULT_MAX_RETRY_AFTER, RetryOnHttp};
+    ///
+    /// let rule = RetryOnHttp::new(|error: &Error| error.kind() == ErrorKind::ConnectionReset);
+    /// let reset: Result<Response<()>, _> = Err(Error::from(ErrorKind::ConnectionReset));
+    /// let refused: Result<Response<()>, _> = Err(Error::from(ErrorKind::PermissionDenied));
+    /// assert_eq!(rule.decide(&Method::GET, &reset), Decision::Retry);
+    /// assert_eq!(rule.decide(&Method::GET, &refused), Decision::NoRetry);
+    /// assert_eq!(rule.get_on_status().get_max_retry_after(), Some(DEFAULT_MAX_RETRY_AFTER));
+    /// ```
     pub const fn new(on_error: P) -> Self {
         Self {
             on_status: RetryOnStatus::new().max_retry_after(DEFAULT_MAX_RETRY_AFTER),
@@ -562,6 +607,15 @@ impl<P> RetryOnHttp<P> {
 
     /// Retries requests of every method, also POST and PATCH: only for
     /// endpoints that make them safe to repeat (an idempotency key).
+    ///
+    /// ```
+    /// use http::Method;
+    /// use stamina::http::RetryOnHttp;
+    ///
+    /// let rule = RetryOnHttp::new(|_: &std::io::Error| true);
+    /// assert!(!rule.retries_method(&Method::POST));
+    /// assert!(rule.all_methods().retries_method(&Method::POST));
+    /// ```
     #[must_use]
     pub const fn all_methods(mut self) -> Self {
         self.all_methods = true;
@@ -569,11 +623,28 @@ impl<P> RetryOnHttp<P> {
     }
 
     /// How statuses are decided.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use stamina::http::RetryOnHttp;
+    ///
+    /// let rule = RetryOnHttp::new(|_: &std::io::Error| true);
+    /// assert_eq!(rule.get_on_status().get_max_retry_after(), Some(Duration::from_secs(60)));
+    /// ```
     pub const fn get_on_status(&self) -> &RetryOnStatus {
         &self.on_status
     }
 
     /// Whether requests of every method are retried.
+    ///
+    /// ```
+    /// use stamina::http::RetryOnHttp;
+    ///
+    /// let rule = RetryOnHttp::new(|_: &std::io::Error| true);
+    /// assert!(!rule.get_all_methods());
+    /// assert!(rule.all_methods().get_all_methods());
+    /// ```
     pub const fn get_all_methods(&self) -> bool {
         self.all_methods
     }
@@ -581,6 +652,17 @@ impl<P> RetryOnHttp<P> {
     /// The decision about a request with `method` that ended in `result`:
     /// [`retries_method`](Self::retries_method), then
     /// [`decide_result`](Self::decide_result).
+    ///
+    /// ```
+    /// use http::{Method, Response};
+    /// use stamina::Decision;
+    /// use stamina::http::RetryOnHttp;
+    ///
+    /// let rule = RetryOnHttp::new(|_: &std::io::Error| false);
+    /// let bad_gateway: Result<_, std::io::Error> = Ok(Response::builder().status(502).body(()).unwrap());
+    /// assert_eq!(rule.decide(&Method::PUT, &bad_gateway), Decision::Retry);
+    /// assert_eq!(rule.decide(&Method::PATCH, &bad_gateway), Decision::NoRetry); // not idempotent
+    /// ```
     pub fn decide<R, E, D>(&self, method: &http::Method, result: &Result<R, E>) -> Decision
     where
         R: ResponseParts,
@@ -610,6 +692,20 @@ impl<P> RetryOnHttp<P> {
 
     /// The decision about `result`, whatever the method: a response by its
     /// status, an error by `on_error`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use http::{Response, header::RETRY_AFTER};
+    /// use stamina::Decision;
+    /// use stamina::http::RetryOnHttp;
+    ///
+    /// let rule = RetryOnHttp::new(|_: &std::io::Error| false);
+    /// let limited: Result<_, std::io::Error> = Ok(Response::builder().status(429).header(RETRY_AFTER, "2").body(()).unwrap());
+    /// assert_eq!(rule.decide_result(&limited), Decision::Throttled(Some(Duration::from_secs(2))));
+    /// let failed: Result<Response<()>, _> = Err(std::io::Error::other("tls"));
+    /// assert_eq!(rule.decide_result(&failed), Decision::NoRetry);
+    /// ```
     pub fn decide_result<R, E, D>(&self, result: &Result<R, E>) -> Decision
     where
         R: ResponseParts,

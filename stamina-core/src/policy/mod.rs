@@ -402,6 +402,16 @@ impl RetryPolicy {
     }
 
     /// The retry budget, if one was set.
+    ///
+    /// ```
+    /// use stamina::RetryPolicy;
+    /// use stamina::budget::{QuotaParams, RetryBudget};
+    ///
+    /// static SHARED: RetryBudget = RetryBudget::token_quota(QuotaParams::AWS_STANDARD);
+    /// assert!(RetryPolicy::new().get_budget().is_none());
+    /// let budget = RetryPolicy::new().budget(&SHARED).get_budget().unwrap();
+    /// assert!(std::ptr::eq(budget, &SHARED));
+    /// ```
     pub const fn get_budget(&self) -> Option<&'static RetryBudget> {
         match self.budget {
             Some(BudgetRef(budget)) => Some(budget),

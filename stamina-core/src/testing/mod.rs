@@ -26,7 +26,10 @@
 //! `set_testing(True, attempts=3, cap=True)`), [`is_testing`],
 //! [`set_active`] and [`is_active`]. As
 //! in Python, the two process switches are independent: inactive wins while
-//! it is set, and testing mode is as it was when retrying is switched back on.
+//! it is set, [`is_testing`] still tells whether testing mode is set, and
+//! testing mode is as it was when retrying is switched back on. A thread's or
+//! a future's scope replaces both switches for its thread, and
+//! [`process_scope`] and [`set_mode`] replace both for the process.
 //!
 //! # Which reach to use
 //!
@@ -112,6 +115,24 @@ pub fn set_mode(mode: impl Into<Mode>) -> Mode {
 
 /// Sets the mode of the whole process until the guard drops, then restores
 /// exactly what it found (also when a test panics). Guards nest.
+///
+/// It replaces the whole mode, [`set_active(false)`](set_active) included:
+/// `process_scope(TestMode::new(3))` runs loops in testing mode even while
+/// retrying was switched off, where Python's `with set_testing(True,
+/// attempts=3):` swaps only the testing setting and leaves inactive winning.
+/// Both switches are back as they were when the guard drops.
+///
+/// ```
+/// use stamina::testing::{self, Mode, TestMode};
+///
+/// stamina::set_active(false);
+/// {
+///     let _scope = testing::process_scope(TestMode::new(3));
+///     assert_eq!(testing::mode(), Mode::Testing(TestMode::new(3)));
+/// }
+/// assert!(!stamina::is_active());
+/// # stamina::set_active(true);
+/// ```
 ///
 /// ```
 /// use stamina::testing::{self, Mode, TestMode};
@@ -305,13 +326,26 @@ pub fn set_testing(testing: impl IntoTestMode) {
     switches::set_process_testing(testing.into_test_mode());
 }
 
-/// Python's `is_testing`: whether testing mode is in force on this thread.
+/// Python's `is_testing`: whether testing mode is set for this thread.
+///
+/// As in Python, it reads the testing switch alone: after
+/// `set_testing(true)`, it stays `true` while [`set_active(false)`](set_active)
+/// makes loops run once (then [`mode()`](mode) is [`Mode::Inactive`]). A
+/// thread's or a future's scope replaces the process's whole mode on its
+/// thread, so there it is `true` exactly when the scope's mode is
+/// [`Mode::Testing`].
 ///
 /// ```
-/// assert!(!stamina::testing::is_testing());
+/// use stamina::testing::{self, Mode, TestMode};
+///
+/// assert!(!testing::is_testing());
+/// let _testing = testing::thread_scope(TestMode::new(3));
+/// assert!(testing::is_testing());
+/// let _off = testing::thread_scope(Mode::Inactive);
+/// assert!(!testing::is_testing());
 /// ```
 pub fn is_testing() -> bool {
-    matches!(mode(), Mode::Testing(_))
+    switches::testing_set()
 }
 
 /// Python's `set_active`: switches retrying on or off for the whole process,

@@ -208,9 +208,12 @@
 //! ## Prometheus
 //!
 //! [`PrometheusHook`] (feature `prometheus`) counts in three process-wide
-//! families, which [`register_prometheus_metrics`] registers into your
-//! `prometheus_client` `Registry`, once however often it is called. Scraped
-//! after the two calls above:
+//! counter families, which [`register_prometheus_metrics`] registers into
+//! your `prometheus_client` `Registry`, once however often it is called,
+//! with two budget families: `stamina_budget_refusals{budget}` and the gauge
+//! `stamina_budget_level{budget}`, with samples for the
+//! [retry budgets](crate::budget) loops have used. Scraped after the two
+//! calls above, which use no budget:
 //!
 //! ```text
 //! # HELP stamina_retries Total number of retries.
@@ -223,18 +226,22 @@
 //! # HELP stamina_succeeded_after_retries Total number of retry loops that succeeded after at least one retry.
 //! # TYPE stamina_succeeded_after_retries counter
 //! stamina_succeeded_after_retries_total{callable="my_app::fetch_repo"} 1
+//! # HELP stamina_budget_refusals Total number of retries a retry budget refused.
+//! # TYPE stamina_budget_refusals counter
+//! # HELP stamina_budget_level What a retry budget has left: retries for a ratio budget, tokens for a token quota.
+//! # TYPE stamina_budget_level gauge
 //! # EOF
 //! ```
 //!
 //! `stamina_retries_total{callable, retry_num, error_type}` is Python
-//! stamina's counter, name and labels unchanged; the other two are new. Each
+//! stamina's counter, name and labels unchanged; the other four are new. Each
 //! family is described from the start, and has samples, in no set order, once
 //! it has counted something.
 //!
 //! ## `metrics`
 //!
-//! [`MetricsHook`] (feature `metrics`) increments the same three counters,
-//! with the same names and labels, through the `metrics` facade, for whichever
+//! [`MetricsHook`] (feature `metrics`) increments the same three counters
+//! (not the budget families), with the same names and labels, through the `metrics` facade, for whichever
 //! exporter your application installed.
 //!
 //!

@@ -41,8 +41,10 @@ const ON_STATUS: RetryOnStatus = RetryOnStatus::new().max_retry_after(MAX_RETRY_
 
 /// What can go wrong with one API call.
 ///
-/// Its `Debug` form, which stamina's retry log shows as `caused_by`, is short:
-/// the status with `Retry-After`, or the root cause of a network error.
+/// Its `Display` form, which stamina's retry log shows as `caused_by` (with
+/// the `source()` chain, which is empty here), is short: the status and
+/// GitHub's message, or the root cause of a network error. Its `Debug` form
+/// is as short: the status with `Retry-After`.
 pub enum GitHubError {
     /// The API answered with an error status.
     Status {
@@ -105,14 +107,9 @@ impl fmt::Display for GitHubError {
     }
 }
 
-impl std::error::Error for GitHubError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Transport(error) => Some(error),
-            Self::Status { .. } | Self::Invalid(_) => None,
-        }
-    }
-}
+// No `source()`: `Display` already names a network error's root cause, and
+// a chain would repeat it in logs, after reqwest's own message with the URL.
+impl std::error::Error for GitHubError {}
 
 /// The `on` predicate of every call: transient failures are retried,
 /// deterministic ones are not.
