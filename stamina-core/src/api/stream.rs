@@ -19,7 +19,7 @@ use futures_core::{FusedStream, Stream};
 use pin_project_lite::pin_project;
 
 use crate::engine::{Pause, RetryState, Settled, Site, Sleeper, Sleeping, Stamp, coarse_stamp};
-use crate::instrumentation::{CallableName, ErrorView, NoErrorView};
+use crate::instrumentation::{CallableName, ErrorView, GiveUpReason, NoErrorView};
 use crate::on::{Decision, IntoDecision, decide};
 use crate::{Attempt, RetryContext, RetryPolicy};
 
@@ -235,12 +235,18 @@ impl<P, B, W> Core<P, B, W> {
             self.finished = true;
             return Err(error);
         };
-        let committed = self.behaviour.committed();
-        let on = &self.on;
-        // A committed stream's error is not retried: the core gives up on it
-        // as on an error `on` rejects, with the same hooks.
-        let on = |error: &E| if committed { Decision::NoRetry } else { decide(on, error) };
         let site = Site { policy: &self.policy, name: &self.name };
+        let committed = self.behaviour.committed();
+        // A committed stream's error is not retried: one `on` would retry ends
+        // the stream with its own reason; one it rejects is given up on as not
+        // retryable. `on` is asked once either way.
+        if committed && state.retrying() && decide(&self.on, &error).retries() {
+            state.give_up_for(site, GiveUpReason::StreamCommitted, &error, &self.view);
+            self.finished = true;
+            return Err(error);
+        }
+        let on = &self.on;
+        let on = |error: &E| if committed { Decision::NoRetry } else { decide(on, error) };
         match state.settle(site, Err::<Infallible, E>(error), &on, now, self.view) {
             Settled::Wait(pause) => Ok(pause),
             Settled::Done(Err(error)) => {

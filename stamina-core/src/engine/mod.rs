@@ -524,6 +524,22 @@ impl RetryState {
         if self.waited_nanos & TIMED_OUT != 0 { TIMED_OUT_TYPE } else { view.error_type(error) }
     }
 
+    /// Ends the loop on `error` for `reason`, which the loop's own decisions
+    /// do not reach (a committed stream's): the hooks hear it as any give-up.
+    /// Nothing while retrying is off, as for every loop.
+    #[cold]
+    pub(crate) fn give_up_for<E: Debug, W: ErrorView<E>>(
+        &mut self,
+        site: Site<'_>,
+        reason: GiveUpReason,
+        error: &E,
+        view: &W,
+    ) {
+        if self.start != Start::INACTIVE {
+            self.give_up(site, reason, error, view);
+        }
+    }
+
     #[cold]
     fn give_up<E: Debug, W: ErrorView<E>>(
         &mut self,

@@ -156,12 +156,17 @@ pub enum GiveUpReason {
     /// be copied for another attempt (a streaming body): an adapter (tower,
     /// reqwest-middleware) sent it once and returns that attempt's result.
     RequestNotCloneable,
+    /// A committed stream (`stream = "commit"`, `stream_committed`,
+    /// `iter_committed`) failed with a retryable error after its first item:
+    /// a retry would repeat what it already yielded, so the error is its last
+    /// item.
+    StreamCommitted,
 }
 
 impl GiveUpReason {
     /// The reason in snake case, as the built-in sinks report it:
     /// `attempts_exhausted`, `timeout`, `not_retryable`, `budget_exhausted`,
-    /// `request_not_cloneable`.
+    /// `request_not_cloneable`, `stream_committed`.
     /// `Display` writes the same.
     ///
     /// ```
@@ -178,8 +183,22 @@ impl GiveUpReason {
             Self::NotRetryable => "not_retryable",
             Self::BudgetExhausted => "budget_exhausted",
             Self::RequestNotCloneable => "request_not_cloneable",
+            Self::StreamCommitted => "stream_committed",
         }
     }
+
+    /// Every reason, for tests that must cover each: a reason added to the
+    /// enum goes here too (`every_reason_round_trips_through_its_code` counts
+    /// the codes `from_code` knows against it).
+    #[cfg(test)]
+    pub(crate) const ALL: [Self; 6] = [
+        Self::AttemptsExhausted,
+        Self::Timeout,
+        Self::NotRetryable,
+        Self::BudgetExhausted,
+        Self::RequestNotCloneable,
+        Self::StreamCommitted,
+    ];
 
     /// The reason as a small number, for state that packs it into a few
     /// bits: 1 to 15, never 0, which stays free for "no reason".
@@ -190,6 +209,7 @@ impl GiveUpReason {
             Self::NotRetryable => 3,
             Self::BudgetExhausted => 4,
             Self::RequestNotCloneable => 5,
+            Self::StreamCommitted => 6,
         }
     }
 
@@ -202,6 +222,7 @@ impl GiveUpReason {
             3 => Some(Self::NotRetryable),
             4 => Some(Self::BudgetExhausted),
             5 => Some(Self::RequestNotCloneable),
+            6 => Some(Self::StreamCommitted),
             _ => None,
         }
     }
@@ -478,23 +499,15 @@ mod reason_code_tests {
 
     #[test]
     fn every_reason_round_trips_through_its_code() {
-        let reasons = [
-            GiveUpReason::AttemptsExhausted,
-            GiveUpReason::Timeout,
-            GiveUpReason::NotRetryable,
-            GiveUpReason::BudgetExhausted,
-            GiveUpReason::RequestNotCloneable,
-        ];
-        for reason in reasons {
+        for reason in GiveUpReason::ALL {
             assert_eq!(GiveUpReason::from_code(reason.code()), Some(reason));
             // The engine keeps it in four bits, and 0 means "none".
             assert!((1..=15).contains(&reason.code()), "{reason:?}");
         }
-        for code in 0..=u8::MAX {
-            if let Some(reason) = GiveUpReason::from_code(code) {
-                assert_eq!(reason.code(), code);
-            }
-        }
+        let known = (0..=u8::MAX).filter_map(GiveUpReason::from_code).inspect(|reason| {
+            assert!(GiveUpReason::ALL.contains(reason), "{reason:?} is missing from GiveUpReason::ALL");
+        });
+        assert_eq!(known.count(), GiveUpReason::ALL.len());
         assert_eq!(GiveUpReason::from_code(0), None);
     }
 }

@@ -156,14 +156,7 @@ mod tests {
 
     #[test]
     fn no_give_up_is_reported_above_the_level_the_check_reads() {
-        let reasons = [
-            GiveUpReason::AttemptsExhausted,
-            GiveUpReason::Timeout,
-            GiveUpReason::NotRetryable,
-            GiveUpReason::BudgetExhausted,
-            GiveUpReason::RequestNotCloneable,
-        ];
-        for reason in reasons {
+        for reason in GiveUpReason::ALL {
             for attempts in [1, 2, u32::MAX] {
                 assert!(
                     give_up_level(reason, attempts) <= event_level(Event::GiveUp),

@@ -19,8 +19,8 @@
 //! - **Gave up** ([`RetryHook::on_give_up`], [`GiveUpDetails`]): a loop returns an
 //!   error, with a [`GiveUpReason`]: attempts exhausted, timeout, an error `on`
 //!   does not retry (also on the first attempt), a [retry budget](crate::budget)
-//!   that refused the retry, or a request an adapter could not copy for
-//!   another attempt.
+//!   that refused the retry, a request an adapter could not copy for
+//!   another attempt, or a committed stream's error after its first item.
 //!
 //! Python stamina has only the first; the lifecycle events are stamina-rs
 //! additions, delivered through the same hooks.

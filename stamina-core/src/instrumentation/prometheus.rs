@@ -53,8 +53,8 @@ pub struct GaveUpLabels {
     /// The retried callable's name.
     pub callable: String,
     /// The [`GiveUpReason`](super::GiveUpReason::as_str): `attempts_exhausted`,
-    /// `timeout`, `not_retryable`, `budget_exhausted` or
-    /// `request_not_cloneable`.
+    /// `timeout`, `not_retryable`, `budget_exhausted`,
+    /// `request_not_cloneable` or `stream_committed`.
     pub reason: String,
     /// The error's type name.
     pub error_type: String,

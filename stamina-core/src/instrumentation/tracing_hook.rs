@@ -12,7 +12,7 @@ use super::levels::{Event, Severity, event_level, give_up_level, tracing_level};
 /// |---|---|---|
 /// | `stamina.retry_scheduled` | WARN | `callable`, `retry_num`, `error_type`, `caused_by`, `wait_for`, `waited_so_far` |
 /// | `stamina.succeeded_after_retries` | INFO | `callable`, `attempts`, `waited` |
-/// | `stamina.gave_up` | DEBUG (`not_retryable` on the first attempt); INFO (`not_retryable` after a retry); WARN (any other [reason](super::GiveUpReason::as_str): `attempts_exhausted`, `timeout`, `budget_exhausted`, `request_not_cloneable`) | `callable`, `reason`, `attempts`, `error_type`, `caused_by`, `waited` |
+/// | `stamina.gave_up` | DEBUG (`not_retryable` on the first attempt); INFO (`not_retryable` after a retry); WARN (any other [reason](super::GiveUpReason::as_str): `attempts_exhausted`, `timeout`, `budget_exhausted`, `request_not_cloneable`, `stream_committed`) | `callable`, `reason`, `attempts`, `error_type`, `caused_by`, `waited` |
 ///
 /// Durations are seconds as `f64`, rounded to two decimals as in Python
 /// stamina; `caused_by` is the error's [`ErrorSummary`](super::ErrorSummary):

@@ -127,9 +127,11 @@
 //! assert_eq!(items, [Ok(1), Err("after an item: the last item")]);
 //! ```
 //!
-//! A committed stream's error is reported to the hooks as a give-up with the
-//! reason [`NotRetryable`](crate::instrumentation::GiveUpReason::NotRetryable),
-//! as one `on` rejected.
+//! A committed stream's retryable error is reported to the hooks as a
+//! give-up with the reason
+//! [`StreamCommitted`](crate::instrumentation::GiveUpReason::StreamCommitted)
+//! (`stream_committed` in logs and metrics), so that it is not mistaken for
+//! one `on` rejected (`not_retryable`, as on any stream).
 //!
 //! ## The attribute
 //!

@@ -139,8 +139,25 @@ fn commit_iterators_give_up_after_the_first_item_with_a_reason() {
         .collect();
     assert_eq!(items, [Ok(1), Ok(2), Err(ApiError::Unavailable(2))]);
     assert_eq!(recorder.retries(), 1);
-    // A committed stream's error is given up on as one `on` rejects.
+    // A retryable error after the first item: the stream's own reason, not
+    // `not_retryable`, which would blame `on`.
+    assert_eq!(recorder.give_ups(), [GiveUpReason::StreamCommitted]);
+}
+
+#[test]
+fn a_committed_stream_gives_up_on_a_rejected_error_as_not_retryable_asking_on_once() {
+    let recorder = Recorder::new();
+    let _recording = recorder.thread_scope();
+    let asked = std::sync::atomic::AtomicU32::new(0);
+    let items: Vec<Result<u32, ApiError>> = stamina::retry_context(|_: &ApiError| {
+        asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        false
+    })
+    .iter_committed(|_| vec![Ok(1), Err(ApiError::NotFound), Ok(2)].into_iter())
+    .collect();
+    assert_eq!(items, [Ok(1), Err(ApiError::NotFound)]);
     assert_eq!(recorder.give_ups(), [GiveUpReason::NotRetryable]);
+    assert_eq!(asked.load(std::sync::atomic::Ordering::Relaxed), 1);
 }
 
 #[tokio::test(start_paused = true)]
