@@ -51,19 +51,20 @@
 //! ```
 
 use core::fmt;
-use core::future::{Future, poll_fn};
+use core::future::Future;
 use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::task::{Context, Poll, ready};
 use std::error::Error;
 use std::sync::Arc;
 
+use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::replay::{Replay, run_replaying};
+use super::replay::{AfterAttempt, Replaying};
 use crate::RetryPolicy;
 use crate::api::results::{CarriedView, Shown};
-use crate::engine::{DefaultSleeper, Site, Sleeper};
+use crate::engine::{DefaultSleeper, Site, Sleeper, Sleeping};
 use crate::http::{RetryOnHttp, describe_response};
 use crate::instrumentation::CallableName;
 use crate::on::{Decision, IntoDecision};
@@ -482,38 +483,167 @@ impl<Svc, P, C, S> fmt::Debug for Retry<Svc, P, C, S> {
     }
 }
 
-/// The response future of [`Retry`]: `Send`, as the inner service's future
-/// must be.
-///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// use stamina::tower::{ResponseFuture, RetryLayer};
-/// use tower::{Layer, Service, ServiceExt, service_fn};
-///
-/// let double = service_fn(|id: u32| async move { Ok::<_, std::io::Error>(id * 2) });
-/// let mut service = RetryLayer::new(|result: &Result<u32, std::io::Error>| result.is_err()).layer(double);
-/// let future: ResponseFuture<u32, std::io::Error> = service.ready().await.unwrap().call(21);
-/// // It can move to another task.
-/// assert_eq!(tokio::spawn(future).await.unwrap().unwrap(), 42);
-/// # }
-/// ```
-pub type ResponseFuture<Res, E> = Pin<Box<dyn Future<Output = Result<Res, E>> + Send + 'static>>;
+pin_project! {
+    /// The response future of [`Retry`]: the attempts of one call, each
+    /// after the service's `poll_ready`, and the waits between them.
+    ///
+    /// Not boxed: it allocates nothing of its own (a non-zero wait boxes the
+    /// sleeper's timer, as every stamina loop does), and it is `Send` exactly
+    /// when the inner service, its future, the request, the predicate, the
+    /// copier and the sleeper are. Nothing runs before the first poll, where
+    /// the loop starts (and reads the testing switches), as an async fn's
+    /// would. Dropping it drops the attempt or the wait in progress, and no
+    /// hook is called.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use stamina::tower::{ResponseFuture, RetryLayer};
+    /// use tower::{Layer, Service, ServiceExt, service_fn};
+    ///
+    /// let double = service_fn(|id: u32| async move { Ok::<_, std::io::Error>(id * 2) });
+    /// let mut service = RetryLayer::new(|result: &Result<u32, std::io::Error>| result.is_err()).layer(double);
+    /// let future: ResponseFuture<_, u32, _, _, _> = service.ready().await.unwrap().call(21);
+    /// assert!(format!("{future:?}").starts_with("ResponseFuture"));
+    /// // The service's future is `Send`, so this one is, and can move to another task.
+    /// assert_eq!(tokio::spawn(future).await.unwrap().unwrap(), 42);
+    /// # }
+    /// ```
+    #[must_use = "futures do nothing unless polled"]
+    pub struct ResponseFuture<Svc, Req, P, C, S>
+    where
+        Svc: Service<Req>,
+        S: Sleeper,
+    {
+        #[pin]
+        phase: Phase<Svc::Future, S::Sleep>,
+        service: Svc,
+        config: Arc<Config<P, C, S>>,
+        // The request the next attempt sends, from the call until that
+        // attempt's `poll_ready` is done.
+        request: Option<Req>,
+        // The copy for the attempt after the one in progress.
+        next: Option<Req>,
+        // `None` until the first poll starts the loop.
+        replaying: Option<Replaying>,
+    }
+}
+
+pin_project! {
+    #[project = PhaseProj]
+    enum Phase<F, Z> {
+        // Waiting for `poll_ready` before sending the request.
+        Ready,
+        Calling { #[pin] future: F },
+        Sleeping { sleeping: Sleeping<Z> },
+        Done,
+    }
+}
+
+impl<Svc, Req, P, C, S> fmt::Debug for ResponseFuture<Svc, Req, P, C, S>
+where
+    Svc: Service<Req>,
+    S: Sleeper,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let policy = &self.config.policy;
+        f.debug_struct("ResponseFuture")
+            .field("name", &self.config.name.path())
+            .field("attempt", &self.replaying.as_ref().map(|replaying| replaying.attempt(policy)))
+            .field("waiting", &matches!(self.phase, Phase::Sleeping { .. }))
+            .field("done", &matches!(self.phase, Phase::Done))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<Svc, Req, P, C, S> Future for ResponseFuture<Svc, Req, P, C, S>
+where
+    Svc: Service<Req>,
+    Svc::Error: fmt::Debug,
+    P: RetryPredicate<Req, Svc::Response, Svc::Error>,
+    C: CloneRequest<Req>,
+    S: Sleeper,
+{
+    type Output = Result<Svc::Response, Svc::Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        let config = &**this.config;
+        let site = Site { policy: &config.policy, name: &config.name };
+        let shown = Shown {
+            describe_ok: P::describe_response,
+            view: CarriedView(PredicateView::<P, Req, Svc::Response>(core::marker::PhantomData)),
+        };
+        let now = || config.sleeper.stamp();
+        let copy = |replaying: &Replaying, request: Option<&Req>| {
+            request.and_then(|request| {
+                replaying.copy(request, |request| config.clone_request.clone_request(request))
+            })
+        };
+        let replaying = if let Some(replaying) = this.replaying {
+            replaying
+        } else {
+            let may_retry = this.request.as_ref().is_some_and(|request| config.predicate.may_retry(request));
+            let replaying = this.replaying.insert(Replaying::start(&config.policy, may_retry, now));
+            *this.next = copy(replaying, this.request.as_ref());
+            replaying
+        };
+        loop {
+            let result = match this.phase.as_mut().project() {
+                PhaseProj::Ready => match ready!(this.service.poll_ready(cx)) {
+                    Ok(()) => {
+                        let Some(request) = this.request.take() else {
+                            unreachable!("the ready phase holds the request it sends")
+                        };
+                        let future = this.service.call(request);
+                        this.phase.set(Phase::Calling { future });
+                        continue;
+                    }
+                    Err(error) => {
+                        *this.request = None;
+                        Err(error)
+                    }
+                },
+                PhaseProj::Calling { future } => ready!(future.poll(cx)),
+                PhaseProj::Sleeping { sleeping } => {
+                    ready!(Pin::new(sleeping).poll(cx));
+                    *this.next = copy(replaying, this.request.as_ref());
+                    this.phase.set(Phase::Ready);
+                    continue;
+                }
+                PhaseProj::Done => panic!("`ResponseFuture` polled after completion"),
+            };
+            // The attempt's future goes before the wait: what it holds (a
+            // connection) is not kept through the backoff.
+            this.phase.set(Phase::Done);
+            let decide = |result: &Result<_, _>| config.predicate.decide(result);
+            match replaying.settle(site, shown, result, decide, this.next.take(), now) {
+                AfterAttempt::Done(result) => return Poll::Ready(result),
+                AfterAttempt::Retry(pause, request) => {
+                    if let Some(sleeping) = pause.sleep_async(&config.sleeper) {
+                        this.phase.set(Phase::Sleeping { sleeping });
+                    } else {
+                        // A zero wait: the next attempt starts now, with its copy.
+                        *this.next = copy(replaying, Some(&request));
+                        this.phase.set(Phase::Ready);
+                    }
+                    *this.request = Some(request);
+                }
+            }
+        }
+    }
+}
 
 impl<Svc, Req, P, C, S> Service<Req> for Retry<Svc, P, C, S>
 where
-    Svc: Service<Req> + Clone + Send + 'static,
-    Svc::Future: Send,
-    Svc::Response: Send,
-    Svc::Error: fmt::Debug + Send,
-    Req: Send + 'static,
-    P: RetryPredicate<Req, Svc::Response, Svc::Error> + Send + Sync + 'static,
-    C: CloneRequest<Req> + Send + Sync + 'static,
-    S: Sleeper + Send + Sync + 'static,
-    S::Sleep: Send,
+    Svc: Service<Req> + Clone,
+    Svc::Error: fmt::Debug,
+    P: RetryPredicate<Req, Svc::Response, Svc::Error>,
+    C: CloneRequest<Req>,
+    S: Sleeper,
 {
     type Response = Svc::Response;
     type Error = Svc::Error;
-    type Future = ResponseFuture<Svc::Response, Svc::Error>;
+    type Future = ResponseFuture<Svc, Req, P, C, S>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -523,9 +653,15 @@ where
         // The service that was made ready goes into the call; this one keeps a
         // fresh clone, which its next `poll_ready` readies (tower's rule).
         let fresh = self.inner.clone();
-        let inner = core::mem::replace(&mut self.inner, fresh);
-        let config = Arc::clone(&self.config);
-        Box::pin(retry_call(inner, config, request))
+        let service = core::mem::replace(&mut self.inner, fresh);
+        ResponseFuture {
+            phase: Phase::Ready,
+            service,
+            config: Arc::clone(&self.config),
+            request: Some(request),
+            next: None,
+            replaying: None,
+        }
     }
 }
 
@@ -546,71 +682,5 @@ where
 {
     fn view<'e>(&self, error: &'e E) -> Option<&'e (dyn Error + 'static)> {
         P::error_view(error)
-    }
-}
-
-async fn retry_call<Svc, Req, P, C, S>(
-    inner: Svc,
-    config: Arc<Config<P, C, S>>,
-    request: Req,
-) -> Result<Svc::Response, Svc::Error>
-where
-    Svc: Service<Req> + Clone + Send,
-    Svc::Future: Send,
-    Svc::Error: fmt::Debug,
-    Req: Send,
-    P: RetryPredicate<Req, Svc::Response, Svc::Error>,
-    C: CloneRequest<Req>,
-    S: Sleeper,
-{
-    let config = &*config;
-    let shown = Shown {
-        describe_ok: P::describe_response,
-        view: CarriedView(PredicateView::<P, Req, Svc::Response>(core::marker::PhantomData)),
-    };
-    let may_retry = config.predicate.may_retry(&request);
-    let adapter = TowerAdapter { service: inner, config, request: core::marker::PhantomData };
-    run_replaying(
-        Site { policy: &config.policy, name: &config.name },
-        shown,
-        &config.sleeper,
-        request,
-        may_retry,
-        adapter,
-    )
-    .await
-}
-
-/// One call's attempts: the first calls the service that was made ready,
-/// each later one a clone of it, as tower's own retry does.
-struct TowerAdapter<'a, Svc, Req, P, C, S> {
-    service: Svc,
-    config: &'a Config<P, C, S>,
-    request: core::marker::PhantomData<fn(Req)>,
-}
-
-impl<Svc, Req, P, C, S> Replay<Req, Svc::Response, Svc::Error> for TowerAdapter<'_, Svc, Req, P, C, S>
-where
-    Svc: Service<Req> + Clone + Send,
-    Svc::Future: Send,
-    Req: Send,
-    P: RetryPredicate<Req, Svc::Response, Svc::Error>,
-    C: CloneRequest<Req>,
-{
-    fn clone_request(&self, request: &Req) -> Option<Req> {
-        self.config.clone_request.clone_request(request)
-    }
-
-    fn decide(&self, result: &Result<Svc::Response, Svc::Error>) -> Decision {
-        self.config.predicate.decide(result)
-    }
-
-    fn send(&mut self, request: Req) -> impl Future<Output = Result<Svc::Response, Svc::Error>> + Send + '_ {
-        let fresh = self.service.clone();
-        let mut service = core::mem::replace(&mut self.service, fresh);
-        async move {
-            poll_fn(|cx| service.poll_ready(cx)).await?;
-            service.call(request).await
-        }
     }
 }
