@@ -1,8 +1,10 @@
 //! The tower layer: a real hyper client (hyper-util's) under
 //! `tower::ServiceBuilder`, against the scripted server.
 
+use std::cell::Cell;
 use std::convert::Infallible;
 use std::error::Error as _;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -18,7 +20,7 @@ use stamina::http::RetryOnHttp;
 use stamina::instrumentation::{GiveUpDetails, GiveUpReason, give_up_hook};
 use stamina::testing::{self, TestMode};
 use stamina::tower::RetryLayer;
-use tower::{Service, ServiceBuilder, ServiceExt};
+use tower::{Layer, Service, ServiceBuilder, ServiceExt};
 
 use crate::server::Server;
 use crate::support;
@@ -249,4 +251,66 @@ async fn with_retrying_off_each_request_is_sent_once() {
         testing::future_scope(testing::Mode::Inactive, send(&mut service, get(&server.url("/flaky")))).await;
     assert_eq!(response.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(server.count("flaky"), 1);
+}
+
+/// An error whose construction does not allocate.
+#[derive(Debug)]
+struct Busy;
+
+/// The attempts of [`a_call_through_the_layer_allocates_nothing`]'s service.
+static ALLOCATION_TEST_CALLS: AtomicU32 = AtomicU32::new(0);
+
+fn assert_no_allocations(what: &str, run: impl FnOnce()) {
+    let info = allocation_counter::measure(run);
+    assert_eq!(info.count_total, 0, "{what} allocated: {info:?}");
+}
+
+#[test]
+fn a_call_through_the_layer_allocates_nothing() {
+    let _no_hooks = support::isolated_with([]);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    // The request is how many attempts fail before one succeeds.
+    let inner = tower::service_fn(|failures: u32| {
+        let attempt = ALLOCATION_TEST_CALLS.fetch_add(1, Ordering::Relaxed);
+        std::future::ready(if attempt < failures { Err(Busy) } else { Ok(attempt) })
+    });
+    let layer = RetryLayer::new(|result: &Result<u32, Busy>| result.is_err())
+        .attempts(3)
+        .wait_max(Duration::ZERO)
+        .sleeper(|_| std::future::ready(()))
+        .name("tower_allocations");
+    let mut service = layer.layer(inner);
+    let mut call = |failures: u32| {
+        ALLOCATION_TEST_CALLS.store(0, Ordering::Relaxed);
+        runtime.block_on(async { service.ready().await?.call(failures).await })
+    };
+    // Warm up the runtime's and the RNG's thread-locals outside the measurement.
+    assert_eq!(call(2).unwrap(), 2);
+
+    assert_no_allocations("a success", || assert_eq!(call(0).unwrap(), 0));
+    assert_no_allocations("a call retried twice with zero waits", || assert_eq!(call(2).unwrap(), 2));
+    assert_no_allocations("a call that gives up", || assert!(call(5).is_err()));
+}
+
+/// A service whose future holds an `Rc`, and a request that borrows: neither
+/// `Send` nor `'static`, on a current-thread runtime.
+#[tokio::test]
+async fn a_service_whose_future_is_not_send_works_through_the_layer() {
+    let calls = Rc::new(Cell::new(0_u32));
+    let counter = Rc::clone(&calls);
+    let flaky = tower::service_fn(move |name: &str| {
+        let counter = Rc::clone(&counter);
+        let length = name.len();
+        async move {
+            counter.set(counter.get() + 1);
+            // Across an await, so that the future is not `Send`.
+            tokio::task::yield_now().await;
+            if counter.get() < 3 { Err(Busy) } else { Ok(length) }
+        }
+    });
+    let layer = RetryLayer::new(|result: &Result<usize, Busy>| result.is_err()).wait_max(Duration::ZERO);
+    let mut service = layer.layer(flaky);
+    let name = String::from("stamina");
+    assert_eq!(service.ready().await.unwrap().call(name.as_str()).await.unwrap(), 7);
+    assert_eq!(calls.get(), 3);
 }
