@@ -1,8 +1,8 @@
 //! A [`tower::Layer`](tower_layer::Layer) that retries with stamina (feature
 //! `tower`).
 //!
-//! [`RetryLayer`] wraps any [`Service`] whose future is `Send` in a
-//! [`Retry`] service that retries calls with a stamina policy and a predicate
+//! [`RetryLayer`] wraps any [`Service`] that is `Clone` in a [`Retry`]
+//! service that retries calls with a stamina policy and a predicate
 //! over the request and its whole result ([`RetryPredicate`]): an error, and
 //! also a response (a 503), which, when the loop gives up, is returned
 //! unchanged. For HTTP, [`RetryOnHttp`] is the ready rule: idempotent methods,
@@ -14,7 +14,13 @@
 //!   [`GiveUpReason::RequestNotCloneable`](crate::instrumentation::GiveUpReason::RequestNotCloneable):
 //!   never silently, unlike `tower::retry` when `clone_request` returns
 //!   `None`.
-//! - Every attempt waits for [`Service::poll_ready`] first.
+//! - Every attempt waits for [`Service::poll_ready`] first; an error it
+//!   returns is that attempt's result, decided as any other.
+//! - The response future, [`ResponseFuture`], is hand-written, as
+//!   `tower::retry`'s is, not boxed: a call allocates nothing of its own, on
+//!   success and on retries with zero waits. It is `Send` exactly when the
+//!   service's future, the request and the layer's parts are, so neither the
+//!   service's future nor the request need be `Send` or `'static`.
 //! - Hooks name the loops by the layer's [`name`](RetryLayer::name).
 //! - Testing mode, `set_active(false)`, budgets and hooks work as for every
 //!   stamina loop.

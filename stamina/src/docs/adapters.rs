@@ -74,7 +74,7 @@
 //! ## tower (feature `tower`)
 //!
 //! [`stamina::tower::RetryLayer`](crate::tower::RetryLayer) wraps any
-//! `Service` whose future is `Send`. Its predicate
+//! `Service` that is `Clone`. Its predicate
 //! ([`RetryPredicate`](crate::tower::RetryPredicate)) says whether a request
 //! may be retried at all and decides about each attempt's whole result; any
 //! `Fn(&Result<Res, E>) -> bool` (or `Duration`, or `Decision`) is one, and
@@ -87,6 +87,13 @@
 //! `http::Request` with a cloneable body). A request that cannot be copied is
 //! sent once; if it would have been retried, hooks hear that the loop gave up
 //! with [`RequestNotCloneable`](crate::instrumentation::GiveUpReason::RequestNotCloneable).
+//! The response future ([`ResponseFuture`](crate::tower::ResponseFuture)) is
+//! hand-written, as tower's own retry's is, not boxed: a call allocates
+//! nothing of its own, on success and on retries with zero waits (a non-zero
+//! wait boxes the sleeper's timer, as every stamina loop does), and it is
+//! `Send` exactly when the service's future, the request and the layer's
+//! parts are, so a service whose future is not `Send` (it holds an `Rc`)
+//! works on a current-thread runtime.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -188,14 +195,13 @@
 //! | a request that cannot be cloned | `clone_request` returns `None`: no retry, silently (tower#690) | a streaming body cannot be retried | sent once, never without its body; a give-up event with `request_not_cloneable` when it would have been retried |
 //! | non-idempotent methods | your `Policy` decides | retried like any other | not retried unless opted in |
 //! | `poll_ready` per attempt | yes | n/a | yes |
+//! | the response future | hand-written, not boxed | boxed by reqwest-middleware's `Middleware` trait | tower: hand-written, not boxed, no allocation of its own, `Send` when its parts are; reqwest-middleware: the trait's box |
 //! | tests without waits | no | no | testing mode, per test or per future |
 //! | instrumentation | none | a WARN log per retry | stamina's hooks and sinks: retry, success after retries, give-up with the reason; `tracing`, `log`, Prometheus, `metrics` |
 //! | budgets | `TpsBudget` | none | stamina's [budgets](crate::budget) |
 //!
 //! ## What is not there yet
 //!
-//! - The tower response future is boxed (one allocation per call) and `Send`:
-//!   the inner service's future must be `Send`.
 //! - Each attempt copies the request before it is sent, so that the copy is
 //!   there when a retry needs it: one copy per call even when the first
 //!   attempt succeeds, as tower's own retry does.
