@@ -314,3 +314,40 @@ async fn a_service_whose_future_is_not_send_works_through_the_layer() {
     assert_eq!(service.ready().await.unwrap().call(name.as_str()).await.unwrap(), 7);
     assert_eq!(calls.get(), 3);
 }
+
+/// Ready at every poll but the second: the first attempt's, after the
+/// caller's.
+#[derive(Clone)]
+struct NotReadyOnce {
+    polls: Arc<AtomicU32>,
+    calls: Arc<AtomicU32>,
+}
+
+impl Service<u32> for NotReadyOnce {
+    type Response = u32;
+    type Error = Busy;
+    type Future = std::future::Ready<Result<u32, Busy>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Busy>> {
+        Poll::Ready(if self.polls.fetch_add(1, Ordering::Relaxed) == 1 { Err(Busy) } else { Ok(()) })
+    }
+
+    fn call(&mut self, id: u32) -> Self::Future {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        std::future::ready(Ok(id))
+    }
+}
+
+#[tokio::test]
+async fn a_poll_ready_error_is_the_attempts_result() {
+    let (polls, calls) = (Arc::new(AtomicU32::new(0)), Arc::new(AtomicU32::new(0)));
+    let service = NotReadyOnce { polls: Arc::clone(&polls), calls: Arc::clone(&calls) };
+    let retried = RetryLayer::new(|result: &Result<u32, Busy>| result.is_err()).wait_max(Duration::ZERO);
+    assert_eq!(retried.layer(service.clone()).oneshot(7).await.unwrap(), 7);
+    assert_eq!((polls.load(Ordering::Relaxed), calls.load(Ordering::Relaxed)), (3, 1));
+
+    polls.store(0, Ordering::Relaxed);
+    let not_retried = RetryLayer::new(|_: &Result<u32, Busy>| false);
+    assert!(not_retried.layer(service).oneshot(7).await.is_err(), "the error, not retried");
+    assert_eq!((polls.load(Ordering::Relaxed), calls.load(Ordering::Relaxed)), (2, 1), "nothing sent");
+}
