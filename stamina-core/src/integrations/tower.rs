@@ -495,11 +495,12 @@ pin_project! {
     ///
     /// Not boxed: it allocates nothing of its own (a non-zero wait boxes the
     /// sleeper's timer, as every stamina loop does), and it is `Send` exactly
-    /// when the inner service, its future, the request, the predicate, the
-    /// copier and the sleeper are. Nothing runs before the first poll, where
-    /// the loop starts (and reads the testing switches), as an async fn's
-    /// would. Dropping it drops the attempt or the wait in progress, and no
-    /// hook is called.
+    /// when its parts are: the inner service and its future, the request,
+    /// the sleeper's future, and the predicate, copier and sleeper, which it
+    /// shares with the service (so those must be `Sync` too). Nothing runs
+    /// before the first poll, where the loop starts (and reads the testing
+    /// switches), as an async fn's would. Dropping it drops the attempt or
+    /// the wait in progress, and no hook is called.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
