@@ -91,6 +91,12 @@ pub(crate) struct PolicyParams {
 }
 
 impl PolicyParams {
+    /// Whether the policy has no timeout (`timeout = None`): its loop needs
+    /// no clock after its start, and does not ask for one.
+    pub(crate) fn untimed(&self) -> bool {
+        matches!(self.timeout, Some(Value::Const(None)))
+    }
+
     /// Where the loop may cancel an attempt, if it may: the span of the key
     /// that asks for it (`attempt_timeout`, or a strict `timeout_mode`).
     pub(crate) fn cancels_at(&self) -> Option<Span> {

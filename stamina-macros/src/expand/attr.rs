@@ -48,6 +48,7 @@ pub(super) fn expand(retry_fn: &RetryFn) -> TokenStream {
         attempt: Attempt(attempt),
         exit: Exit::Return(result),
         cancels_at: params.policy.cancels_at(),
+        untimed: params.policy.untimed(),
     }
     .expand();
     let (inner_attrs, outer_attrs): (Vec<_>, Vec<_>) =

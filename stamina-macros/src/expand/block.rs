@@ -46,6 +46,7 @@ pub(super) fn expand(retry_block: &RetryBlock) -> TokenStream {
         attempt: Attempt(attempt),
         exit: Exit::Break,
         cancels_at: params.policy.cancels_at(),
+        untimed: params.policy.untimed(),
     }
     .expand();
     if *is_async { quote!(async #capture { #retry_loop }) } else { quote!({ #retry_loop }) }

@@ -198,6 +198,9 @@ struct Loop<'a> {
     /// it): each attempt then races a timer. `None`: the attempt is awaited
     /// as it is, with no timer and no room for one.
     cancels_at: Option<Span>,
+    /// Whether the policy has no timeout: `settle` then needs not ask
+    /// whether the loop is timed (`RetryState::settle_untimed`).
+    untimed: bool,
 }
 
 impl Loop<'_> {
@@ -269,6 +272,8 @@ impl Loop<'_> {
         let site = quote!(#private::Site { policy: #policy, name: &const { #name } });
         let settle = if predicate.on_result {
             quote!(#private::settle_on_result(&mut #state, #site, #outcome, #on, #now, #view_var))
+        } else if self.untimed {
+            quote!(#state.settle_untimed(#site, #outcome, #on, #now, #view_var))
         } else {
             quote!(#state.settle(#site, #outcome, #on, #now, #view_var))
         };
