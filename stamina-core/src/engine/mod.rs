@@ -352,8 +352,8 @@ impl RetryState {
 
     /// [`Self::settle`] for a loop whose policy has no timeout, which the
     /// macros know where `timeout = None` is written: no branch on the start
-    /// after each failure (callgrind, `#[retry]` sync retry3: 267 -> 255
-    /// instructions). `now` is never called: its type keeps the failure
+    /// after each failure (callgrind, `#[retry]` sync retry3: 264 -> 252
+    /// instructions, its success 63 -> 60). `now` is never called: its type keeps the failure
     /// paths' code apart per loop, as `settle`'s does, which lets the
     /// compiler fold a constant policy into them.
     #[allow(clippy::inline_always)] // as `settle`
