@@ -303,14 +303,15 @@ impl RetryState {
         Attempt::from_nanos(self.num, next_wait_nanos)
     }
 
-    /// Decides what follows an attempt's `outcome`, in Python stamina's order:
-    /// a success ends the loop; an error `on` rejects is returned at once; else
-    /// the wait is computed, the limits are checked (and the last error returned
-    /// unchanged if one is reached), the hooks are called, and the loop waits.
+    /// Decides what follows an attempt's `outcome`: a success ends the loop;
+    /// an error `on` rejects is returned at once; else the attempt limit is
+    /// checked, the wait computed, the timeout and the budget checked (the last
+    /// error is returned unchanged if a limit stops the loop), the hooks are
+    /// called, and the loop waits.
     ///
     /// `view` shows the error to hooks as `&dyn Error` where the caller knows
     /// it is one (the macros choose it by autoref specialization). It is taken
-    /// by value because views are zero-sized or fn pointers.
+    /// by value because views are zero-sized.
     #[allow(clippy::inline_always)] // measured: without it the success path calls it
     #[inline(always)]
     #[allow(clippy::needless_pass_by_value)]
@@ -336,7 +337,7 @@ impl RetryState {
                 // the call saves no register, so that a timed failure's fast
                 // path makes no call (callgrind, sync retry3 with the default
                 // 45 s timeout: caller 591 -> 527 instructions, `#[retry]` 600 ->
-                // 417). Without a timeout the start is never stamped.
+                // 420). Without a timeout the start is never stamped.
                 let pause = if self.start.timed().is_some() {
                     self.after_timed_failure(site, &error, on, now(), PhantomData::<N>, &view)
                 } else {
@@ -353,9 +354,9 @@ impl RetryState {
     /// [`Self::settle`] for a loop whose policy has no timeout, which the
     /// macros know where `timeout = None` is written: no branch on the start
     /// after each failure (callgrind, `#[retry]` sync retry3: 264 -> 252
-    /// instructions, its success 63 -> 60). `now` is never called: its type keeps the failure
-    /// paths' code apart per loop, as `settle`'s does, which lets the
-    /// compiler fold a constant policy into them.
+    /// instructions, its success 63 -> 60). `now` is never called: its type
+    /// keeps the failure paths' code apart per loop, as `settle`'s does, which
+    /// lets the compiler fold a constant policy into them.
     #[allow(clippy::inline_always)] // as `settle`
     #[inline(always)]
     #[allow(clippy::needless_pass_by_value)]
