@@ -337,7 +337,9 @@ impl RetryState {
                 // the call saves no register, so that a timed failure's fast
                 // path makes no call (callgrind, sync retry3 with the default
                 // 45 s timeout: caller 591 -> 527 instructions, `#[retry]` 600 ->
-                // 420). Without a timeout the start is never stamped.
+                // 420). A failure that is not retried (`on` rejects it, the
+                // attempts are used up) reads it too, once per call. Without a
+                // timeout the start is never stamped, and nothing is read.
                 let pause = if self.start.timed().is_some() {
                     self.after_timed_failure(site, &error, on, now(), PhantomData::<N>, &view)
                 } else {

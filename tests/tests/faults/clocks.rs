@@ -146,3 +146,38 @@ async fn clock_readings_centuries_apart_saturate_instead_of_overflowing() {
         reads.store(0, Ordering::Relaxed);
     }
 }
+
+/// How often a loop reads its clock: once at its start and once after each
+/// failure when a timeout applies (the failure that is not retried reads it
+/// too: the read comes before `on` is asked, in the loop's own frame), and
+/// never without a timeout.
+#[tokio::test]
+async fn a_loop_reads_its_clock_once_at_the_start_and_once_per_failure_only_with_a_timeout() {
+    let _hooks = isolated_with([]);
+    let reads_of = |timeout: Option<Duration>, failures: u32, retryable: bool| {
+        let clock = ScriptedClock::new(&[0]);
+        let reads = Arc::clone(&clock.reads);
+        async move {
+            let calls = AtomicU32::new(0);
+            let _ = AsyncRetryingCaller::new()
+                .attempts(10)
+                .timeout(timeout)
+                .wait_max(Duration::ZERO)
+                .sleeper(clock)
+                .call(
+                    |_: &Transient| retryable,
+                    || async {
+                        let n = calls.fetch_add(1, Ordering::Relaxed);
+                        if n < failures { Err(Transient(n)) } else { Ok(n) }
+                    },
+                )
+                .await;
+            reads.load(Ordering::Relaxed)
+        }
+    };
+    let timeout = Some(Duration::from_secs(45));
+    assert_eq!(reads_of(timeout, 0, true).await, 1, "a success: the start only");
+    assert_eq!(reads_of(timeout, 3, true).await, 4, "three retries: the start and one per failure");
+    assert_eq!(reads_of(timeout, 1, false).await, 2, "a rejected error: read before `on` was asked");
+    assert_eq!(reads_of(None, 3, true).await, 0, "no timeout: no clock");
+}
