@@ -165,7 +165,7 @@ where
 {
     let mut state = RetryState::new(site.policy, coarse_stamp);
     loop {
-        let result = block(state.attempt(site.policy));
+        let result = block(state.attempt_at(site.policy, coarse_stamp));
         let decision = decide(&state, on_result, &result);
         match shown.settle(&mut state, site, result, decision, coarse_stamp) {
             Settled::Done(outcome) => return unwrap(outcome),
@@ -199,7 +199,7 @@ where
         let mut state = RetryState::new(site.policy, || sleeper.stamp());
         loop {
             let result = {
-                let attempt = core::pin::pin!(block(state.attempt(site.policy)));
+                let attempt = core::pin::pin!(block(state.attempt_at(site.policy, sleeper.clock())));
                 attempt.await
             };
             let decision = decide(&state, &on_result, &result);

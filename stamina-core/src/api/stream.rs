@@ -198,14 +198,16 @@ impl<P, B, W> Core<P, B, W> {
         Self { policy, name, on, behaviour, view, state: None, finished: false }
     }
 
-    /// The next attempt's stream.
+    /// The next attempt's stream; `clock` is the one its attempt tells the
+    /// elapsed time on.
     #[inline]
-    fn start<F, O, T>(&mut self, factory: &mut F, now: impl FnOnce() -> Stamp) -> O
+    fn start<F, O, T>(&mut self, factory: &mut F, now: impl FnOnce() -> Stamp, clock: fn() -> Stamp) -> O
     where
         B: Behaviour<F, O, T>,
     {
         let policy = &self.policy;
-        let attempt = self.state.get_or_insert_with(|| RetryState::new(policy, now)).attempt(policy);
+        let attempt =
+            self.state.get_or_insert_with(|| RetryState::new(policy, now)).attempt_at(policy, clock);
         self.behaviour.make(factory, attempt)
     }
 
@@ -391,7 +393,7 @@ where
                 if this.core.finished {
                     return Poll::Ready(None);
                 }
-                let stream = this.core.start(this.factory, || sleeper.stamp());
+                let stream = this.core.start(this.factory, || sleeper.stamp(), sleeper.clock());
                 this.current.set(Some(stream));
             }
             let Some(current) = this.current.as_mut().as_pin_mut() else {
@@ -536,7 +538,7 @@ where
                 if self.core.finished {
                     return None;
                 }
-                self.current = Some(self.core.start(&mut self.factory, coarse_stamp));
+                self.current = Some(self.core.start(&mut self.factory, coarse_stamp, coarse_stamp));
             }
             let current = self.current.as_mut()?;
             match current.next() {

@@ -11,6 +11,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod attempt_elapsed;
 mod budget_loops;
 mod deadline_attempt_timeout;
 mod deadline_outcome;
