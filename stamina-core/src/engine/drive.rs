@@ -18,27 +18,13 @@ use crate::on::IntoDecision;
 /// callers, whose operations do not take one, so that they do not pay for
 /// computing it.
 pub(crate) trait AttemptArg {
-    /// The argument for the attempt `state` is about to run.
-    fn for_attempt(state: &RetryState, policy: &RetryPolicy) -> Self;
-
-    /// The same, with the loop's `clock` for what reads one (an
-    /// [`Attempt`]'s elapsed time).
-    #[inline]
-    fn for_attempt_at(state: &RetryState, policy: &RetryPolicy, clock: fn() -> super::Stamp) -> Self
-    where
-        Self: Sized,
-    {
-        let _ = clock;
-        Self::for_attempt(state, policy)
-    }
+    /// The argument for the attempt `state` is about to run, with the loop's
+    /// `clock` for what reads one (an [`Attempt`]'s elapsed time). One method
+    /// only: an attempt made without the loop's clock tells no elapsed time.
+    fn for_attempt_at(state: &RetryState, policy: &RetryPolicy, clock: fn() -> super::Stamp) -> Self;
 }
 
 impl AttemptArg for Attempt {
-    #[inline]
-    fn for_attempt(state: &RetryState, policy: &RetryPolicy) -> Self {
-        state.attempt(policy)
-    }
-
     #[inline]
     fn for_attempt_at(state: &RetryState, policy: &RetryPolicy, clock: fn() -> super::Stamp) -> Self {
         state.attempt_at(policy, clock)
@@ -47,7 +33,7 @@ impl AttemptArg for Attempt {
 
 impl AttemptArg for () {
     #[inline]
-    fn for_attempt(_: &RetryState, _: &RetryPolicy) -> Self {}
+    fn for_attempt_at(_: &RetryState, _: &RetryPolicy, _: fn() -> super::Stamp) -> Self {}
 }
 
 /// What a driver returns when its loop ends: the result alone

@@ -292,7 +292,8 @@ impl RetryState {
         }
     }
 
-    /// The attempt about to run.
+    /// The attempt about to run, for its number and next wait. Not for a
+    /// block: it tells no elapsed time; blocks get [`Self::attempt_at`]'s.
     #[inline]
     pub fn attempt(&self, policy: &RetryPolicy) -> Attempt {
         let next_wait_nanos = if self.start == Start::TESTING || self.start == Start::INACTIVE {
