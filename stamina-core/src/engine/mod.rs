@@ -451,23 +451,7 @@ impl RetryState {
         if self.start == Start::INACTIVE {
             return None;
         }
-        let decision = decide(on, error);
-        // The wait `on` asked for; `None`: the backoff's. The backoff's known
-        // wait is looked up only where it is used: with a shorter live range,
-        // the fast path below saves no register for it.
-        let wait_from_on = match decision {
-            Decision::NoRetry => return self.give_up(site, GiveUpReason::NotRetryable, error, view),
-            Decision::Retry | Decision::Throttled(None) => None,
-            // Saturated once, here: the hooks see the wait that is slept.
-            Decision::RetryAfter(wait) | Decision::Throttled(Some(wait)) => {
-                Some(WaitNanos::new(saturating_nanos(wait)))
-            }
-        };
-        if let Some(max_attempts) = self.max_attempts
-            && self.num >= max_attempts.get()
-        {
-            return self.give_up(site, GiveUpReason::AttemptsExhausted, error, view);
-        }
+        let (wait_from_on, decision) = self.judge(site, error, on, view)?;
         if instrumentation::observers().ignore(Event::Retry) && site.policy.get_budget().is_none() {
             if self.start == Start::TESTING {
                 return Some(self.advance(WaitNanos::ZERO, HookGuards::none()));
@@ -503,19 +487,7 @@ impl RetryState {
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
-        let decision = decide(on, error);
-        let wait_from_on = match decision {
-            Decision::NoRetry => return self.give_up(site, GiveUpReason::NotRetryable, error, view),
-            Decision::Retry | Decision::Throttled(None) => None,
-            Decision::RetryAfter(wait) | Decision::Throttled(Some(wait)) => {
-                Some(WaitNanos::new(saturating_nanos(wait)))
-            }
-        };
-        if let Some(max_attempts) = self.max_attempts
-            && self.num >= max_attempts.get()
-        {
-            return self.give_up(site, GiveUpReason::AttemptsExhausted, error, view);
-        }
+        let (wait_from_on, decision) = self.judge(site, error, on, view)?;
         let known_wait = wait_from_on.or_else(|| known_backoff(site.policy).map(WaitNanos::new));
         if let Some(wait) = known_wait
             && instrumentation::observers().ignore(Event::Retry)
@@ -527,6 +499,47 @@ impl RetryState {
             return Some(self.advance(wait, HookGuards::none()));
         }
         self.schedule(site, known_wait, decision.charge(), error, move || now, view)
+    }
+
+    /// What both failure paths ask first: the predicate, then the attempt
+    /// limit. `None` once the loop gave up (the hooks told); else the wait
+    /// `on` asked for (`None`: the backoff's, which is looked up only where it
+    /// is used: with a shorter live range, the fast paths save no register for
+    /// it) and the decision.
+    #[allow(clippy::inline_always)] // both failure paths' fast paths: measured without a call
+    #[inline(always)]
+    fn judge<E, P, D, W>(
+        &mut self,
+        site: Site<'_>,
+        error: &E,
+        on: &P,
+        view: &W,
+    ) -> Option<(Option<WaitNanos>, Decision)>
+    where
+        E: Debug,
+        W: ErrorView<E>,
+        P: Fn(&E) -> D,
+        D: IntoDecision,
+    {
+        let decision = decide(on, error);
+        let wait_from_on = match decision {
+            Decision::NoRetry => {
+                self.give_up(site, GiveUpReason::NotRetryable, error, view);
+                return None;
+            }
+            Decision::Retry | Decision::Throttled(None) => None,
+            // Saturated once, here: the hooks see the wait that is slept.
+            Decision::RetryAfter(wait) | Decision::Throttled(Some(wait)) => {
+                Some(WaitNanos::new(saturating_nanos(wait)))
+            }
+        };
+        if let Some(max_attempts) = self.max_attempts
+            && self.num >= max_attempts.get()
+        {
+            self.give_up(site, GiveUpReason::AttemptsExhausted, error, view);
+            return None;
+        }
+        Some((wait_from_on, decision))
     }
 
     /// The nanoseconds spent at `now` and the timeout's, if one applies. The
