@@ -331,27 +331,7 @@ impl RetryState {
         D: IntoDecision,
         N: FnOnce() -> Stamp,
     {
-        match outcome {
-            Ok(value) => self.settled_ok(site, value),
-            Err(error) => {
-                // A timeout's clock is read here, in the loop's own frame, where
-                // the call saves no register, so that a timed failure's fast
-                // path makes no call (callgrind, sync retry3 with the default
-                // 45 s timeout: caller 591 -> 527 instructions, `#[retry]` 600 ->
-                // 420). A failure that is not retried (`on` rejects it, the
-                // attempts are used up) reads it too, once per call. Without a
-                // timeout the start is never stamped, and nothing is read.
-                let pause = if self.start.timed().is_some() {
-                    self.after_timed_failure(site, &error, on, now(), PhantomData::<N>, &view)
-                } else {
-                    self.after_failure(site, &error, on, now, &view)
-                };
-                match pause {
-                    Some(pause) => Settled::Wait(pause),
-                    None => Settled::Done(Err(error)),
-                }
-            }
-        }
+        self.settle_as::<true, T, E, P, D, W, N>(site, outcome, on, now, view)
     }
 
     /// [`Self::settle`] for a loop whose policy has no timeout, which the
@@ -362,13 +342,12 @@ impl RetryState {
     /// lets the compiler fold a constant policy into them.
     #[allow(clippy::inline_always)] // as `settle`
     #[inline(always)]
-    #[allow(clippy::needless_pass_by_value)]
-    pub fn settle_untimed<T, E, P, D, W>(
+    pub fn settle_untimed<T, E, P, D, W, N>(
         &mut self,
         site: Site<'_>,
         outcome: Result<T, E>,
         on: &P,
-        now: impl FnOnce() -> Stamp,
+        now: N,
         view: W,
     ) -> Settled<T, E>
     where
@@ -376,31 +355,64 @@ impl RetryState {
         W: ErrorView<E>,
         P: Fn(&E) -> D,
         D: IntoDecision,
+        N: FnOnce() -> Stamp,
     {
         debug_assert!(site.policy.get_timeout().is_none(), "`settle_untimed` with a timeout");
-        match outcome {
-            Ok(value) => self.settled_ok(site, value),
-            Err(error) => match self.after_failure(site, &error, on, now, &view) {
-                Some(pause) => Settled::Wait(pause),
-                None => Settled::Done(Err(error)),
-            },
-        }
+        self.settle_as::<false, T, E, P, D, W, N>(site, outcome, on, now, view)
     }
 
-    /// A success: reported if observed, and a budget refilled.
-    #[allow(clippy::inline_always)] // both settles' success paths: measured without a call
+    /// Both settles: `MAY_BE_TIMED` false leaves out the branch on the start.
+    #[allow(clippy::inline_always)] // as `settle`
     #[inline(always)]
-    fn settled_ok<T, E>(&self, site: Site<'_>, value: T) -> Settled<T, E> {
-        // Checked here, with one load: unobserved, a success costs no call.
-        // Hooks hear of successes after retries, a recorder of every success.
-        let observers = instrumentation::observers();
-        if observers.recorders() || (self.num > 1 && !observers.ignore(Event::Success)) {
-            self.report_success(site);
+    #[allow(clippy::needless_pass_by_value)]
+    fn settle_as<const MAY_BE_TIMED: bool, T, E, P, D, W, N>(
+        &mut self,
+        site: Site<'_>,
+        outcome: Result<T, E>,
+        on: &P,
+        now: N,
+        view: W,
+    ) -> Settled<T, E>
+    where
+        E: Debug,
+        W: ErrorView<E>,
+        P: Fn(&E) -> D,
+        D: IntoDecision,
+        N: FnOnce() -> Stamp,
+    {
+        match outcome {
+            Ok(value) => {
+                // Checked here, with one load: unobserved, a success costs no
+                // call. Hooks hear of successes after retries, a recorder of
+                // every success.
+                let observers = instrumentation::observers();
+                if observers.recorders() || (self.num > 1 && !observers.ignore(Event::Success)) {
+                    self.report_success(site);
+                }
+                if let Some(budget) = site.policy.get_budget() {
+                    self.refill(budget);
+                }
+                Settled::Done(Ok(value))
+            }
+            Err(error) => {
+                // A timeout's clock is read here, in the loop's own frame, where
+                // the call saves no register, so that a timed failure's fast
+                // path makes no call (callgrind, sync retry3 with the default
+                // 45 s timeout: caller 591 -> 527 instructions, `#[retry]` 600 ->
+                // 420). A failure that is not retried (`on` rejects it, the
+                // attempts are used up) reads it too, once per call. Without a
+                // timeout the start is never stamped, and nothing is read.
+                let pause = if MAY_BE_TIMED && self.start.timed().is_some() {
+                    self.after_timed_failure(site, &error, on, now(), PhantomData::<N>, &view)
+                } else {
+                    self.after_failure(site, &error, on, now, &view)
+                };
+                match pause {
+                    Some(pause) => Settled::Wait(pause),
+                    None => Settled::Done(Err(error)),
+                }
+            }
         }
-        if let Some(budget) = site.policy.get_budget() {
-            self.refill(budget);
-        }
-        Settled::Done(Ok(value))
     }
 
     /// A success refills the budget: after the first attempt, or after a last
