@@ -117,13 +117,7 @@ impl<S, C, W> AsyncRetryingCaller<S, C, W> {
         limit: impl Into<Option<Duration>>,
     ) -> AsyncRetryingCaller<S, Cancelling, W> {
         let policy = self.policy.attempt_timeout(limit);
-        AsyncRetryingCaller {
-            policy,
-            name: self.name,
-            sleeper: self.sleeper,
-            cancel: PhantomData,
-            view: self.view,
-        }
+        self.cancelling(policy)
     }
 
     /// Sets when the timeout is enforced; under a
@@ -150,6 +144,11 @@ impl<S, C, W> AsyncRetryingCaller<S, C, W> {
     #[must_use]
     pub fn timeout_mode(self, mode: TimeoutMode) -> AsyncRetryingCaller<S, Cancelling, W> {
         let policy = self.policy.timeout_mode(mode);
+        self.cancelling(policy)
+    }
+
+    /// This caller with `policy`, as one that cancels attempts.
+    fn cancelling(self, policy: crate::RetryPolicy) -> AsyncRetryingCaller<S, Cancelling, W> {
         AsyncRetryingCaller {
             policy,
             name: self.name,
@@ -272,14 +271,7 @@ impl<P, S, C, W> RetryContext<P, S, C, W> {
     #[track_caller]
     pub fn attempt_timeout(self, limit: impl Into<Option<Duration>>) -> RetryContext<P, S, Cancelling, W> {
         let policy = self.policy.attempt_timeout(limit);
-        RetryContext {
-            policy,
-            name: self.name,
-            on: self.on,
-            sleeper: self.sleeper,
-            cancel: PhantomData,
-            view: self.view,
-        }
+        self.cancelling(policy)
     }
 
     /// Sets when the timeout is enforced; under a
@@ -300,6 +292,11 @@ impl<P, S, C, W> RetryContext<P, S, C, W> {
     #[must_use]
     pub fn timeout_mode(self, mode: TimeoutMode) -> RetryContext<P, S, Cancelling, W> {
         let policy = self.policy.timeout_mode(mode);
+        self.cancelling(policy)
+    }
+
+    /// This context with `policy`, as one whose async blocks are cancelled.
+    fn cancelling(self, policy: crate::RetryPolicy) -> RetryContext<P, S, Cancelling, W> {
         RetryContext {
             policy,
             name: self.name,
