@@ -4,43 +4,10 @@
 //! real `tracing_subscriber::fmt` subscriber and a real `log` logger (the
 //! binary's one, from `instrumentation_log`).
 
-use std::fmt;
-use std::io;
-
 use crate::instrumentation_log::take_records;
 use crate::support::{always, isolated};
-use crate::traced::{caused_by, traced};
+use crate::traced::{RequestError, caused_by, request_error, traced};
 use stamina::instrumentation::{LogHook, MAX_ERROR_SUMMARY_BYTES, set_on_retry_hooks};
-
-/// An HTTP client's error, as reqwest's looks: a `Display` without secrets,
-/// a source, and a derived `Debug` that holds the request's headers.
-#[derive(Debug)]
-struct RequestError {
-    status: u16,
-    #[allow(dead_code)] // shown by the derived `Debug` only: what must not be logged
-    headers: Vec<(&'static str, &'static str)>,
-    source: io::Error,
-}
-
-impl fmt::Display for RequestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "request failed with status {}", self.status)
-    }
-}
-
-impl std::error::Error for RequestError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
-}
-
-fn request_error() -> RequestError {
-    RequestError {
-        status: 503,
-        headers: vec![("authorization", "Bearer SECRET-TOKEN"), ("cookie", "session=SECRET-COOKIE")],
-        source: io::Error::new(io::ErrorKind::ConnectionReset, "connection reset by peer"),
-    }
-}
 
 #[stamina::retry(on = always, attempts = 2, wait_max = 0)]
 fn fetch() -> Result<(), RequestError> {

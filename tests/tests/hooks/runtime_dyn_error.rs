@@ -4,50 +4,19 @@
 //! `.with_dyn_error()`, its `Display` and `source()` chain, never its `Debug`,
 //! for every caller kind and form, sync and async.
 
-use std::fmt;
 use std::future::Future;
 use std::io;
 use std::time::Duration;
 
 use crate::support::{always, isolated};
-use crate::traced::{caused_by, traced};
+use crate::traced::{RequestError, caused_by, request_error, traced};
 use stamina::instrumentation::{MAX_ERROR_SUMMARY_BYTES, set_on_retry_hooks};
 use stamina::{AsyncRetryingCaller, AttemptTimedOut, RetryingCaller, retry_context};
-
-/// An HTTP client's error, as reqwest's looks: a `Display` without secrets,
-/// a source, and a derived `Debug` that holds the request's headers.
-#[derive(Debug)]
-struct RequestError {
-    status: u16,
-    #[allow(dead_code)] // shown by the derived `Debug` only: what must not be logged
-    headers: Vec<(&'static str, &'static str)>,
-    source: io::Error,
-}
-
-impl fmt::Display for RequestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "request failed with status {}", self.status)
-    }
-}
-
-impl std::error::Error for RequestError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
-}
 
 /// For the callers and contexts that cancel attempts.
 impl From<AttemptTimedOut> for RequestError {
     fn from(timed_out: AttemptTimedOut) -> Self {
         Self { status: 504, headers: Vec::new(), source: io::Error::new(io::ErrorKind::TimedOut, timed_out) }
-    }
-}
-
-fn request_error() -> RequestError {
-    RequestError {
-        status: 503,
-        headers: vec![("authorization", "Bearer SECRET-TOKEN"), ("cookie", "session=SECRET-COOKIE")],
-        source: io::Error::new(io::ErrorKind::ConnectionReset, "connection reset by peer"),
     }
 }
 

@@ -48,3 +48,34 @@ pub(crate) fn caused_by(line: &str) -> &str {
     let end = rest.find(" wait_for=").or_else(|| rest.find(" waited=")).unwrap_or(rest.len());
     &rest[..end]
 }
+
+/// An HTTP client's error, as reqwest's looks: a `Display` without secrets,
+/// a source, and a derived `Debug` that holds the request's headers.
+#[derive(Debug)]
+pub(crate) struct RequestError {
+    pub(crate) status: u16,
+    #[allow(dead_code)] // shown by the derived `Debug` only: what must not be logged
+    pub(crate) headers: Vec<(&'static str, &'static str)>,
+    pub(crate) source: io::Error,
+}
+
+impl std::fmt::Display for RequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "request failed with status {}", self.status)
+    }
+}
+
+impl std::error::Error for RequestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// A 503 whose `Debug` holds secret headers (`SECRET-TOKEN`, `SECRET-COOKIE`).
+pub(crate) fn request_error() -> RequestError {
+    RequestError {
+        status: 503,
+        headers: vec![("authorization", "Bearer SECRET-TOKEN"), ("cookie", "session=SECRET-COOKIE")],
+        source: io::Error::new(io::ErrorKind::ConnectionReset, "connection reset by peer"),
+    }
+}
