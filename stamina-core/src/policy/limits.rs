@@ -55,7 +55,7 @@ impl RetryPolicy {
     #[must_use]
     pub const fn timeout_mode(mut self, mode: TimeoutMode) -> Self {
         self.timeout_mode = mode;
-        self
+        self.derive()
     }
 
     /// When the timeout is enforced.

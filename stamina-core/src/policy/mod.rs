@@ -75,6 +75,11 @@ pub struct RetryPolicy {
     /// Whether every attempt's `next_wait` is the first one's: a base of 1, or
     /// a base of 1 or more that starts at the cap (`wait_max = 0`). Derived.
     flat_floor: bool,
+    /// The timeout in nanoseconds (saturating) when it is Python's soft one
+    /// and no budget is set, else 0 (a zero timeout is refused): the one
+    /// number a timed failure compares when nothing else can stop the retry.
+    /// Derived, like `integral_exp_base`.
+    plain_soft_timeout_nanos: u64,
     /// The retry budget shared with other loops, if any.
     budget: Option<BudgetRef>,
     /// How long one async attempt may run, if limited (see `limits`).
@@ -152,6 +157,7 @@ impl RetryPolicy {
             integral_exp_base: 0,
             first_floor_nanos: 0,
             flat_floor: false,
+            plain_soft_timeout_nanos: 0,
             budget: None,
             attempt_timeout: None,
             timeout_mode: TimeoutMode::Soft,
@@ -242,7 +248,7 @@ impl RetryPolicy {
             );
         }
         self.timeout = timeout;
-        self
+        self.derive()
     }
 
     /// Sets the backoff after the first failure (before jitter).
@@ -398,7 +404,7 @@ impl RetryPolicy {
     #[must_use]
     pub const fn budget(mut self, budget: &'static RetryBudget) -> Self {
         self.budget = Some(BudgetRef(budget));
-        self
+        self.derive()
     }
 
     /// The retry budget, if one was set.
@@ -429,18 +435,29 @@ impl RetryPolicy {
         self.first_floor_nanos
     }
 
+    /// The soft timeout's nanoseconds where no budget is set, else 0 (see the
+    /// field).
+    pub(crate) const fn plain_soft_timeout_nanos(&self) -> u64 {
+        self.plain_soft_timeout_nanos
+    }
+
     /// Whether every attempt's floor is the first one's (see the field).
     pub(crate) const fn flat_floor(&self) -> bool {
         self.flat_floor
     }
 
-    /// Recomputes the derived fields; every setter of the backoff ends here.
+    /// Recomputes the derived fields; every setter of the backoff, the
+    /// timeout, its mode and the budget ends here.
     const fn derive(mut self) -> Self {
         let initial = crate::engine::saturating_nanos(self.wait_initial);
         let cap = crate::engine::saturating_nanos(self.wait_max);
         self.integral_exp_base = integral(self.wait_exp_base);
         self.first_floor_nanos = if initial < cap { initial } else { cap };
         self.flat_floor = self.integral_exp_base == 1 || (self.integral_exp_base != 0 && initial >= cap);
+        self.plain_soft_timeout_nanos = match (self.timeout, self.timeout_mode, self.budget) {
+            (Some(timeout), TimeoutMode::Soft, None) => crate::engine::saturating_nanos(timeout),
+            _ => 0,
+        };
         self
     }
 }
@@ -508,6 +525,27 @@ mod tests {
         assert_eq!(RetryPolicy::new().wait_initial(ms(1)).wait_max(ms(3)).first_floor_nanos(), 1_000_000);
         let huge = RetryPolicy::new().wait_initial(Duration::MAX).wait_max(Duration::MAX);
         assert_eq!(huge.first_floor_nanos(), u64::MAX);
+    }
+
+    #[test]
+    fn the_plain_soft_timeout_is_derived_by_every_setter_it_depends_on() {
+        static BUDGET: crate::budget::RetryBudget = crate::budget::RetryBudget::aws_standard();
+        let secs = Duration::from_secs;
+        assert_eq!(RetryPolicy::new().plain_soft_timeout_nanos(), 45_000_000_000);
+        assert_eq!(RetryPolicy::new().timeout(secs(2)).plain_soft_timeout_nanos(), 2_000_000_000);
+        assert_eq!(RetryPolicy::new().timeout(Duration::MAX).plain_soft_timeout_nanos(), u64::MAX);
+        // Anything else that can stop a retry makes it 0, in either order.
+        assert_eq!(RetryPolicy::new().timeout(None).plain_soft_timeout_nanos(), 0);
+        assert_eq!(RetryPolicy::new().budget(&BUDGET).plain_soft_timeout_nanos(), 0);
+        assert_eq!(RetryPolicy::new().budget(&BUDGET).timeout(secs(2)).plain_soft_timeout_nanos(), 0);
+        let strict = RetryPolicy::new().timeout_mode(TimeoutMode::Strict);
+        assert_eq!(strict.plain_soft_timeout_nanos(), 0);
+        assert_eq!(strict.timeout(secs(2)).plain_soft_timeout_nanos(), 0);
+        assert_eq!(strict.timeout_mode(TimeoutMode::Soft).plain_soft_timeout_nanos(), 45_000_000_000);
+        assert_eq!(
+            RetryPolicy::new().timeout(None).timeout(secs(3)).plain_soft_timeout_nanos(),
+            3_000_000_000
+        );
     }
 
     #[test]

@@ -32,6 +32,16 @@ impl ScriptedClock {
         Self { base, offsets_ms: offsets_ms.into(), reads: Arc::default(), slept: Arc::default() }
     }
 
+    /// The same script from its start, with its own counts.
+    fn rewound(&self) -> Self {
+        Self {
+            base: self.base,
+            offsets_ms: Arc::clone(&self.offsets_ms),
+            reads: Arc::default(),
+            slept: Arc::default(),
+        }
+    }
+
     fn slept(&self) -> Vec<Duration> {
         self.slept.lock().unwrap().clone()
     }
@@ -66,17 +76,36 @@ fn caller(clock: ScriptedClock) -> AsyncRetryingCaller<ScriptedClock> {
         .sleeper(clock)
 }
 
+/// The attempts a loop on `clock` makes until it gives up, the same whether
+/// the backoff's waits are computed (the check in `schedule`) or known
+/// without computing (no waits but the 400 ms `on` asks for: the fast check a
+/// failure makes when nothing observes the retry), which is asserted on a
+/// rewound copy of the clock.
 async fn attempts_until_given_up(clock: ScriptedClock) -> u32 {
-    let attempts = AtomicU32::new(0);
-    let result = caller(clock)
-        .call(always, || async {
-            let n = attempts.fetch_add(1, Ordering::Relaxed);
-            assert!(n < 100, "the timeout never stopped the loop");
-            Err::<(), _>(Transient(n))
-        })
-        .await;
-    assert!(result.is_err());
-    attempts.load(Ordering::Relaxed)
+    async fn attempts_with<D: stamina::IntoDecision>(
+        caller: AsyncRetryingCaller<ScriptedClock>,
+        on: impl Fn(&Transient) -> D,
+    ) -> u32 {
+        let attempts = AtomicU32::new(0);
+        let result = caller
+            .call(on, || async {
+                let n = attempts.fetch_add(1, Ordering::Relaxed);
+                assert!(n < 100, "the timeout never stopped the loop");
+                Err::<(), _>(Transient(n))
+            })
+            .await;
+        assert!(result.is_err());
+        attempts.load(Ordering::Relaxed)
+    }
+    let known = clock.rewound();
+    let computed_waits = attempts_with(caller(clock.clone()), always).await;
+    let known_waits = attempts_with(caller(known.clone()).wait_max(Duration::ZERO), |_: &Transient| {
+        Duration::from_millis(400)
+    })
+    .await;
+    assert_eq!(known_waits, computed_waits, "the fast check and the exact one disagree");
+    assert_eq!(known.slept(), clock.slept());
+    computed_waits
 }
 
 #[tokio::test]
