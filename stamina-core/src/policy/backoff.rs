@@ -128,10 +128,10 @@ pub(crate) fn draw_jitter(max: Duration) -> Duration {
 /// only for `None`.
 #[inline]
 pub(crate) fn known_backoff(policy: &RetryPolicy) -> Option<u64> {
-    // One `or` and a test, where `is_zero` tests the two fields apart
-    // (callgrind: 1 to 2 instructions fewer per failure, and a register).
-    let wait_max = policy.get_wait_max();
-    (wait_max.as_secs() | u64::from(wait_max.subsec_nanos()) == 0).then_some(0)
+    // A byte the policy derives, where testing the `Duration` takes two
+    // loads, two `or`s and a `sete` (callgrind, caller sync retry3 with the
+    // default timeout: 9 instructions fewer, 3 without one).
+    policy.zero_waits().then_some(0)
 }
 
 /// The wait after failed attempt `attempt`, with a fresh jitter, in

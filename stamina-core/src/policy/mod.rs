@@ -75,6 +75,10 @@ pub struct RetryPolicy {
     /// Whether every attempt's `next_wait` is the first one's: a base of 1, or
     /// a base of 1 or more that starts at the cap (`wait_max = 0`). Derived.
     flat_floor: bool,
+    /// Whether `wait_max` is zero, which makes every backoff wait known to be
+    /// zero: one byte to test per failure, where the `Duration` takes two
+    /// fields. Derived.
+    zero_waits: bool,
     /// The timeout in nanoseconds (saturating) when it is Python's soft one
     /// and no budget is set, else 0 (a zero timeout is refused): the one
     /// number a timed failure compares when nothing else can stop the retry.
@@ -157,6 +161,7 @@ impl RetryPolicy {
             integral_exp_base: 0,
             first_floor_nanos: 0,
             flat_floor: false,
+            zero_waits: false,
             plain_soft_timeout_nanos: 0,
             budget: None,
             attempt_timeout: None,
@@ -435,6 +440,11 @@ impl RetryPolicy {
         self.first_floor_nanos
     }
 
+    /// Whether `wait_max` is zero (see the field).
+    pub(crate) const fn zero_waits(&self) -> bool {
+        self.zero_waits
+    }
+
     /// The soft timeout's nanoseconds where no budget is set, else 0 (see the
     /// field).
     pub(crate) const fn plain_soft_timeout_nanos(&self) -> u64 {
@@ -454,6 +464,7 @@ impl RetryPolicy {
         self.integral_exp_base = integral(self.wait_exp_base);
         self.first_floor_nanos = if initial < cap { initial } else { cap };
         self.flat_floor = self.integral_exp_base == 1 || (self.integral_exp_base != 0 && initial >= cap);
+        self.zero_waits = cap == 0;
         self.plain_soft_timeout_nanos = match (self.timeout, self.timeout_mode, self.budget) {
             (Some(timeout), TimeoutMode::Soft, None) => crate::engine::saturating_nanos(timeout),
             _ => 0,

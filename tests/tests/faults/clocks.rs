@@ -125,6 +125,17 @@ async fn a_clock_that_stands_still_is_the_same_as_one_that_runs_backwards() {
 }
 
 #[tokio::test]
+async fn a_clock_past_half_the_timeout_still_retries_until_the_timeout() {
+    let _hooks = isolated_with([]);
+    // Each failure 600 ms after the start: the clock stays below the second,
+    // and the planned waits stop the loop; at 999 ms too.
+    assert_eq!(attempts_until_given_up(ScriptedClock::new(&[0, 600])).await, 4);
+    assert_eq!(attempts_until_given_up(ScriptedClock::new(&[0, 999])).await, 4);
+    // The clock reaches the timeout at the third failure.
+    assert_eq!(attempts_until_given_up(ScriptedClock::new(&[0, 500, 700, 1_000])).await, 3);
+}
+
+#[tokio::test]
 async fn a_clock_that_jumps_ahead_ends_the_loop_at_the_next_failure() {
     let _hooks = isolated_with([]);
     // The start, then a jump of an hour (a suspended laptop, a VM migrated).
