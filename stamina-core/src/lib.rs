@@ -23,6 +23,9 @@
 //! Dependencies run one way: `api`, `integrations` and the macros' code drive `engine`, which
 //! reads `policy`, `on`, `switches` and calls `instrumentation`; `testing`
 //! sits on `switches` and `instrumentation`.
+//!
+// Built without the `http` feature, the module is not there to link to.
+#![cfg_attr(not(feature = "http"), doc = "\n[`http`]: https://docs.rs/stamina/latest/stamina/http/index.html")]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

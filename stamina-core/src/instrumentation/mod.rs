@@ -128,6 +128,24 @@
 //!
 //! set_on_retry_hooks(None);
 //! ```
+// Built without a sink's feature, its item is not there to link to: the
+// links then go to docs.rs, which builds every feature.
+#![cfg_attr(
+    not(feature = "prometheus"),
+    doc = "\n[`PrometheusHook`]: https://docs.rs/stamina/latest/stamina/instrumentation/struct.PrometheusHook.html"
+)]
+#![cfg_attr(
+    not(feature = "metrics"),
+    doc = "\n[`MetricsHook`]: https://docs.rs/stamina/latest/stamina/instrumentation/struct.MetricsHook.html"
+)]
+#![cfg_attr(
+    not(feature = "log"),
+    doc = "\n[`LogHook`]: https://docs.rs/stamina/latest/stamina/instrumentation/struct.LogHook.html"
+)]
+#![cfg_attr(
+    not(feature = "tracing"),
+    doc = "\n[`TracingHook`]: https://docs.rs/stamina/latest/stamina/instrumentation/struct.TracingHook.html"
+)]
 
 use core::fmt::Debug;
 use core::time::Duration;
