@@ -21,8 +21,9 @@ use std::time::Duration;
 
 use stamina::instrumentation::{RetryDetails, set_on_retry_hooks};
 use support::{
-    Transient, async_operation, backon_notify_fn_pointer_operation_sync, backon_notify_operation,
-    backon_notify_operation_sync, backon_operation, backon_operation_sync, operation, poll_once,
+    Transient, async_operation, backon_notify_configured_operation, backon_notify_configured_operation_sync,
+    backon_notify_fn_pointer_operation_sync, backon_notify_operation, backon_notify_operation_sync,
+    backon_operation, backon_operation_sync, configured_backon, operation, poll_once,
     retried_async_operation, retried_async_operation_no_timeout, retried_operation,
     retried_operation_no_timeout, retryable,
 };
@@ -298,9 +299,10 @@ mod budgeted {
 /// loop), and backon, plain and instrumented as stamina's default is.
 mod peers {
     use super::{
-        Case, Cell, async_operation, backon_notify_fn_pointer_operation_sync, backon_notify_operation,
-        backon_notify_operation_sync, backon_operation, backon_operation_sync, black_box, operation,
-        poll_once,
+        Case, Cell, async_operation, backon_notify_configured_operation,
+        backon_notify_configured_operation_sync, backon_notify_fn_pointer_operation_sync,
+        backon_notify_operation, backon_notify_operation_sync, backon_operation, backon_operation_sync,
+        black_box, configured_backon, operation, poll_once,
     };
 
     #[inline(never)]
@@ -353,6 +355,27 @@ mod peers {
     }
 
     #[inline(never)]
+    pub(crate) fn backon_notify_configured_sync_success(runs: u64) {
+        let builder = configured_backon();
+        repeat!(runs, 0, |left| backon_notify_configured_operation_sync(builder, &left).unwrap());
+    }
+    #[inline(never)]
+    pub(crate) fn backon_notify_configured_sync_retry3(runs: u64) {
+        let builder = configured_backon();
+        repeat!(runs, 3, |left| backon_notify_configured_operation_sync(builder, &left).unwrap());
+    }
+    #[inline(never)]
+    pub(crate) fn backon_notify_configured_async_success(runs: u64) {
+        let builder = configured_backon();
+        repeat!(runs, 0, |left| poll_once(backon_notify_configured_operation(builder, &left)).unwrap());
+    }
+    #[inline(never)]
+    pub(crate) fn backon_notify_configured_async_retry3(runs: u64) {
+        let builder = configured_backon();
+        repeat!(runs, 3, |left| poll_once(backon_notify_configured_operation(builder, &left)).unwrap());
+    }
+
+    #[inline(never)]
     pub(crate) fn backon_notify_fn_pointer_sync_retry3(runs: u64) {
         repeat!(runs, 3, |left| backon_notify_fn_pointer_operation_sync(&left).unwrap());
     }
@@ -373,7 +396,7 @@ mod peers {
         }
     }
 
-    pub(crate) const CASES: [Case; 13] = [
+    pub(crate) const CASES: [Case; 17] = [
         ("bare_sync_success", bare_sync_success),
         ("bare_sync_retry3", bare_sync_retry3),
         ("bare_async_success", bare_async_success),
@@ -386,6 +409,10 @@ mod peers {
         ("backon_notify_sync_retry3", backon_notify_sync_retry3),
         ("backon_notify_async_success", backon_notify_async_success),
         ("backon_notify_async_retry3", backon_notify_async_retry3),
+        ("backon_notify_configured_sync_success", backon_notify_configured_sync_success),
+        ("backon_notify_configured_sync_retry3", backon_notify_configured_sync_retry3),
+        ("backon_notify_configured_async_success", backon_notify_configured_async_success),
+        ("backon_notify_configured_async_retry3", backon_notify_configured_async_retry3),
         ("backon_notify_fn_pointer_sync_retry3", backon_notify_fn_pointer_sync_retry3),
     ];
 }

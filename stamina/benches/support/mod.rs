@@ -102,6 +102,37 @@ pub(crate) fn backon_notify_fn_pointer_operation_sync(failures: &Cell<u32>) -> R
     (|| operation(failures)).retry(zero_wait_backon()).sleep(|_| {}).when(retryable).notify(warn_retry).call()
 }
 
+/// backon configured as a caller is: a builder made once, at run time (the
+/// compiler cannot fold its parameters into the loop), and reused by each
+/// call; the like-for-like peer of the callers and `retry_context`, whose
+/// policies are run-time values too.
+pub(crate) fn configured_backon() -> backon::ExponentialBuilder {
+    black_box(zero_wait_backon())
+}
+
+/// [`backon_notify_operation_sync`] with a [`configured_backon`] builder.
+pub(crate) fn backon_notify_configured_operation_sync(
+    builder: backon::ExponentialBuilder,
+    failures: &Cell<u32>,
+) -> Result<u64, Transient> {
+    use backon::BlockingRetryable;
+    (|| operation(failures)).retry(builder).sleep(|_| {}).when(retryable).notify(warn_retry).call()
+}
+
+/// [`backon_notify_operation`] with a [`configured_backon`] builder.
+pub(crate) async fn backon_notify_configured_operation(
+    builder: backon::ExponentialBuilder,
+    failures: &Cell<u32>,
+) -> Result<u64, Transient> {
+    use backon::Retryable;
+    (|| async_operation(failures))
+        .retry(builder)
+        .sleep(|_| std::future::ready(()))
+        .when(retryable)
+        .notify(warn_retry)
+        .await
+}
+
 pub(crate) async fn backon_notify_operation(failures: &Cell<u32>) -> Result<u64, Transient> {
     use backon::Retryable;
     (|| async_operation(failures))
