@@ -25,7 +25,10 @@
 //! sits on `switches` and `instrumentation`.
 //!
 // Built without the `http` feature, the module is not there to link to.
-#![cfg_attr(not(feature = "http"), doc = "\n[`http`]: https://docs.rs/stamina/latest/stamina/http/index.html")]
+#![cfg_attr(
+    not(feature = "http"),
+    doc = "\n[`http`]: https://docs.rs/stamina/latest/stamina/http/index.html"
+)]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

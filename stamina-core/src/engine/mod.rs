@@ -331,7 +331,28 @@ impl RetryState {
         D: IntoDecision,
         N: FnOnce() -> Stamp,
     {
-        self.settle_as::<true, T, E, P, D, W, N>(site, outcome, on, now, view)
+        self.settle_as::<true, false, T, E, P, D, W, N>(site, outcome, on, now, view)
+    }
+
+    /// [`Self::settle`] with the failure paths inlined, for the drivers' loops.
+    #[allow(clippy::inline_always)] // as `settle`
+    #[inline(always)]
+    pub(crate) fn settle_inlined<T, E, P, D, W, N>(
+        &mut self,
+        site: Site<'_>,
+        outcome: Result<T, E>,
+        on: &P,
+        now: N,
+        view: W,
+    ) -> Settled<T, E>
+    where
+        E: Debug,
+        W: ErrorView<E>,
+        P: Fn(&E) -> D,
+        D: IntoDecision,
+        N: FnOnce() -> Stamp,
+    {
+        self.settle_as::<true, true, T, E, P, D, W, N>(site, outcome, on, now, view)
     }
 
     /// [`Self::settle`] for a loop whose policy has no timeout, which the
@@ -358,14 +379,15 @@ impl RetryState {
         N: FnOnce() -> Stamp,
     {
         debug_assert!(site.policy.get_timeout().is_none(), "`settle_untimed` with a timeout");
-        self.settle_as::<false, T, E, P, D, W, N>(site, outcome, on, now, view)
+        self.settle_as::<false, false, T, E, P, D, W, N>(site, outcome, on, now, view)
     }
 
-    /// Both settles: `MAY_BE_TIMED` false leaves out the branch on the start.
+    /// The settles: `MAY_BE_TIMED` false leaves out the branch on the start,
+    /// `INLINE_FAILURE` true inlines the failure paths.
     #[allow(clippy::inline_always)] // as `settle`
     #[inline(always)]
     #[allow(clippy::needless_pass_by_value)]
-    fn settle_as<const MAY_BE_TIMED: bool, T, E, P, D, W, N>(
+    fn settle_as<const MAY_BE_TIMED: bool, const INLINE_FAILURE: bool, T, E, P, D, W, N>(
         &mut self,
         site: Site<'_>,
         outcome: Result<T, E>,
@@ -403,7 +425,13 @@ impl RetryState {
                 // attempts are used up) reads it too, once per call. Without a
                 // timeout the start is never stamped, and nothing is read.
                 let pause = if MAY_BE_TIMED && self.start.timed().is_some() {
-                    self.after_timed_failure(site, &error, on, now(), PhantomData::<N>, &view)
+                    if INLINE_FAILURE {
+                        self.timed_failure(site, &error, on, now(), PhantomData::<N>, &view)
+                    } else {
+                        self.after_timed_failure(site, &error, on, now(), PhantomData::<N>, &view)
+                    }
+                } else if INLINE_FAILURE {
+                    self.failure(site, &error, on, now, &view)
                 } else {
                     self.after_failure(site, &error, on, now, &view)
                 };
@@ -460,6 +488,27 @@ impl RetryState {
         P: Fn(&E) -> D,
         D: IntoDecision,
     {
+        self.failure(site, error, on, now, view)
+    }
+
+    /// [`Self::after_failure`]'s body, for the loops that inline it
+    /// ([`Self::settle_inlined`]).
+    #[allow(clippy::inline_always)] // the point
+    #[inline(always)]
+    fn failure<E, P, D, W>(
+        &mut self,
+        site: Site<'_>,
+        error: &E,
+        on: &P,
+        now: impl FnOnce() -> Stamp,
+        view: &W,
+    ) -> Option<Pause>
+    where
+        E: Debug,
+        W: ErrorView<E>,
+        P: Fn(&E) -> D,
+        D: IntoDecision,
+    {
         if self.start == Start::INACTIVE {
             return None;
         }
@@ -485,6 +534,29 @@ impl RetryState {
     #[inline(never)]
     #[allow(clippy::too_many_arguments)] // the failure, spelled out, as `schedule`'s
     fn after_timed_failure<E, P, D, W, N>(
+        &mut self,
+        site: Site<'_>,
+        error: &E,
+        on: &P,
+        now: Stamp,
+        clock: PhantomData<N>,
+        view: &W,
+    ) -> Option<Pause>
+    where
+        E: Debug,
+        W: ErrorView<E>,
+        P: Fn(&E) -> D,
+        D: IntoDecision,
+    {
+        self.timed_failure(site, error, on, now, clock, view)
+    }
+
+    /// [`Self::after_timed_failure`]'s body, for the loops that inline it
+    /// ([`Self::settle_inlined`]).
+    #[allow(clippy::inline_always)] // the point
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)] // as `after_timed_failure`
+    fn timed_failure<E, P, D, W, N>(
         &mut self,
         site: Site<'_>,
         error: &E,
