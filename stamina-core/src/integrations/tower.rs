@@ -14,8 +14,12 @@
 //!   [`GiveUpReason::RequestNotCloneable`](crate::instrumentation::GiveUpReason::RequestNotCloneable):
 //!   never silently, unlike `tower::retry` when `clone_request` returns
 //!   `None`.
-//! - Every attempt waits for [`Service::poll_ready`] first; an error it
-//!   returns is that attempt's result, decided as any other.
+//! - Every attempt is sent to a ready service: the first to the one the
+//!   caller's [`Service::poll_ready`] readied (it is not polled again, as in
+//!   `tower::retry`: a service that takes a permit or a connection when it
+//!   becomes ready holds one, not two), each retry after its own
+//!   `poll_ready`, whose error is that attempt's result, decided as any
+//!   other.
 //! - The response future, [`ResponseFuture`], is hand-written, as
 //!   `tower::retry`'s is, not boxed: a call allocates nothing of its own, on
 //!   success and on retries with zero waits. It is `Send` exactly when the
@@ -451,7 +455,8 @@ impl<Svc, P: Clone, C: Clone, S: Clone> Layer<Svc> for RetryLayer<P, C, S> {
 }
 
 /// The service a [`RetryLayer`] makes: calls the inner service once per
-/// attempt, each time after its `poll_ready`.
+/// attempt, the first when the caller's `poll_ready` readied it, each retry
+/// after its own.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -538,8 +543,10 @@ pin_project! {
 pin_project! {
     #[project = PhaseProj]
     enum Phase<F, Z> {
-        // Waiting for `poll_ready` before sending the request.
-        Ready,
+        // Sending the request once the service is ready: `readied` when the
+        // caller's `poll_ready` already made it so (the first attempt),
+        // else after polling it (each retry).
+        Ready { readied: bool },
         Calling { #[pin] future: F },
         Sleeping { sleeping: Sleeping<Z> },
         Done,
@@ -596,25 +603,28 @@ where
         };
         loop {
             let result = match this.phase.as_mut().project() {
-                PhaseProj::Ready => match ready!(this.service.poll_ready(cx)) {
-                    Ok(()) => {
-                        let Some(request) = this.request.take() else {
-                            unreachable!("the ready phase holds the request it sends")
-                        };
-                        let future = this.service.call(request);
-                        this.phase.set(Phase::Calling { future });
-                        continue;
+                PhaseProj::Ready { readied } => {
+                    let ready = if *readied { Ok(()) } else { ready!(this.service.poll_ready(cx)) };
+                    match ready {
+                        Ok(()) => {
+                            let Some(request) = this.request.take() else {
+                                unreachable!("the ready phase holds the request it sends")
+                            };
+                            let future = this.service.call(request);
+                            this.phase.set(Phase::Calling { future });
+                            continue;
+                        }
+                        Err(error) => {
+                            *this.request = None;
+                            Err(error)
+                        }
                     }
-                    Err(error) => {
-                        *this.request = None;
-                        Err(error)
-                    }
-                },
+                }
                 PhaseProj::Calling { future } => ready!(future.poll(cx)),
                 PhaseProj::Sleeping { sleeping } => {
                     ready!(Pin::new(sleeping).poll(cx));
                     *this.next = copy(replaying, this.request.as_ref());
-                    this.phase.set(Phase::Ready);
+                    this.phase.set(Phase::Ready { readied: false });
                     continue;
                 }
                 PhaseProj::Done => panic!("`ResponseFuture` polled after completion"),
@@ -631,7 +641,7 @@ where
                     } else {
                         // A zero wait: the next attempt starts now, with its copy.
                         *this.next = copy(replaying, Some(&request));
-                        this.phase.set(Phase::Ready);
+                        this.phase.set(Phase::Ready { readied: false });
                     }
                     *this.request = Some(request);
                 }
@@ -662,7 +672,7 @@ where
         let fresh = self.inner.clone();
         let service = core::mem::replace(&mut self.inner, fresh);
         ResponseFuture {
-            phase: Phase::Ready,
+            phase: Phase::Ready { readied: true },
             service,
             config: Arc::clone(&self.config),
             request: Some(request),

@@ -81,7 +81,8 @@
 //! [`RetryOnHttp`](crate::http::RetryOnHttp) is the HTTP rule: idempotent
 //! methods only (others with `.all_methods()`), 5xx and 429 after
 //! `Retry-After` (capped at 60 s), and the errors you name. Every attempt
-//! waits for `poll_ready` and sends a copy of the request made with
+//! goes to a ready service (the first to the one the caller's `poll_ready`
+//! readied, each retry after its own) and sends a copy of the request made with
 //! [`CloneRequest`](crate::tower::CloneRequest) (`Clone` by default,
 //! [`clone_http_request`](crate::tower::clone_http_request) for an
 //! `http::Request` with a cloneable body). A request that cannot be copied is
@@ -194,7 +195,7 @@
 //! | after the last attempt | your `Policy` chooses | the error, wrapped in `RetryError::WithRetries` | the last result as it is: a 503 stays a 503, an error is not wrapped |
 //! | a request that cannot be cloned | `clone_request` returns `None`: no retry, silently (tower#690) | a streaming body cannot be retried | sent once, never without its body; a give-up event with `request_not_cloneable` when it would have been retried |
 //! | non-idempotent methods | your `Policy` decides | retried like any other | not retried unless opted in |
-//! | `poll_ready` per attempt | yes | n/a | yes |
+//! | `poll_ready` per attempt | yes (the first attempt uses the caller's) | n/a | yes (the first attempt uses the caller's) |
 //! | the response future | hand-written, not boxed | boxed by reqwest-middleware's `Middleware` trait | tower: hand-written, not boxed, no allocation of its own, `Send` when its parts are; reqwest-middleware: the trait's box |
 //! | tests without waits | no | no | testing mode, per test or per future |
 //! | instrumentation | none | a WARN log per retry | stamina's hooks and sinks: retry, success after retries, give-up with the reason; `tracing`, `log`, Prometheus, `metrics` |

@@ -181,12 +181,13 @@ async fn a_request_that_cannot_be_copied_is_sent_once_and_reported() {
     );
 }
 
-/// Checks tower's contract: `call` only after `poll_ready` said ready, once.
+/// Checks tower's contract: `call` only after `poll_ready` said ready, once;
+/// counts the polls that said so.
 #[derive(Clone)]
 struct ReadyChecked<S> {
     inner: S,
     ready: bool,
-    polls: Arc<AtomicU32>,
+    readied: Arc<AtomicU32>,
 }
 
 impl<S: Service<R>, R> Service<R> for ReadyChecked<S> {
@@ -195,9 +196,11 @@ impl<S: Service<R>, R> Service<R> for ReadyChecked<S> {
     type Future = S::Future;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.polls.fetch_add(1, Ordering::Relaxed);
         let poll = self.inner.poll_ready(cx);
         self.ready = poll.is_ready();
+        if self.ready {
+            self.readied.fetch_add(1, Ordering::Relaxed);
+        }
         poll
     }
 
@@ -210,18 +213,19 @@ impl<S: Service<R>, R> Service<R> for ReadyChecked<S> {
 fn assert_send<T: Send>(_: &T) {}
 
 #[tokio::test]
-async fn every_attempt_waits_for_poll_ready_and_the_future_is_send() {
+async fn every_attempt_is_sent_to_a_ready_service_readied_once_and_the_future_is_send() {
     let server = Server::start().await;
-    let polls = Arc::new(AtomicU32::new(0));
-    let checked = ReadyChecked { inner: client(), ready: false, polls: Arc::clone(&polls) };
+    let readied = Arc::new(AtomicU32::new(0));
+    let checked = ReadyChecked { inner: client(), ready: false, readied: Arc::clone(&readied) };
     let mut service = ServiceBuilder::new().layer(layer()).service(checked);
     std::future::poll_fn(|cx| service.poll_ready(cx)).await.unwrap();
     let future = service.call(get(&server.url("/flaky")));
     assert_send(&future);
     assert_eq!(future.await.unwrap().status(), StatusCode::OK);
     assert_eq!(server.count("flaky"), 3);
-    // One poll by the caller, and one before each of the three attempts.
-    assert!(polls.load(Ordering::Relaxed) >= 4, "{}", polls.load(Ordering::Relaxed));
+    // Ready once per attempt: the caller's poll readies the first (it is not
+    // polled again), each retry's own poll the next.
+    assert_eq!(readied.load(Ordering::Relaxed), 3);
 }
 
 #[tokio::test]
@@ -317,24 +321,33 @@ async fn a_service_whose_future_is_not_send_works_through_the_layer() {
 
 /// Ready at every poll but the second: the first attempt's, after the
 /// caller's.
+/// Fails its first call, then is not ready once: on the poll after the
+/// caller's, which is the first retry's.
 #[derive(Clone)]
 struct NotReadyOnce {
     polls: Arc<AtomicU32>,
     calls: Arc<AtomicU32>,
 }
 
+#[derive(Debug, PartialEq)]
+enum Refused {
+    Call,
+    NotReady,
+}
+
 impl Service<u32> for NotReadyOnce {
     type Response = u32;
-    type Error = Busy;
-    type Future = std::future::Ready<Result<u32, Busy>>;
+    type Error = Refused;
+    type Future = std::future::Ready<Result<u32, Refused>>;
 
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Busy>> {
-        Poll::Ready(if self.polls.fetch_add(1, Ordering::Relaxed) == 1 { Err(Busy) } else { Ok(()) })
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Refused>> {
+        let poll = self.polls.fetch_add(1, Ordering::Relaxed);
+        Poll::Ready(if poll == 1 { Err(Refused::NotReady) } else { Ok(()) })
     }
 
     fn call(&mut self, id: u32) -> Self::Future {
-        self.calls.fetch_add(1, Ordering::Relaxed);
-        std::future::ready(Ok(id))
+        let call = self.calls.fetch_add(1, Ordering::Relaxed);
+        std::future::ready(if call == 0 { Err(Refused::Call) } else { Ok(id) })
     }
 }
 
@@ -342,12 +355,16 @@ impl Service<u32> for NotReadyOnce {
 async fn a_poll_ready_error_is_the_attempts_result() {
     let (polls, calls) = (Arc::new(AtomicU32::new(0)), Arc::new(AtomicU32::new(0)));
     let service = NotReadyOnce { polls: Arc::clone(&polls), calls: Arc::clone(&calls) };
-    let retried = RetryLayer::new(|result: &Result<u32, Busy>| result.is_err()).wait_max(Duration::ZERO);
-    assert_eq!(retried.layer(service.clone()).oneshot(7).await.unwrap(), 7);
-    assert_eq!((polls.load(Ordering::Relaxed), calls.load(Ordering::Relaxed)), (3, 1));
+    let counts = || (polls.swap(0, Ordering::Relaxed), calls.swap(0, Ordering::Relaxed));
+    // The caller's poll, the failed call; the retry's poll fails; the next
+    // retry's poll and call succeed.
+    let retried = RetryLayer::new(|result: &Result<u32, Refused>| result.is_err()).wait_max(Duration::ZERO);
+    assert_eq!(retried.layer(service.clone()).oneshot(7).await, Ok(7));
+    assert_eq!(counts(), (3, 2));
 
-    polls.store(0, Ordering::Relaxed);
-    let not_retried = RetryLayer::new(|_: &Result<u32, Busy>| false);
-    assert!(not_retried.layer(service).oneshot(7).await.is_err(), "the error, not retried");
-    assert_eq!((polls.load(Ordering::Relaxed), calls.load(Ordering::Relaxed)), (2, 1), "nothing sent");
+    // The poll error, not retried, is returned, and nothing more is sent.
+    let calls_retried = RetryLayer::new(|result: &Result<u32, Refused>| result == &Err(Refused::Call))
+        .wait_max(Duration::ZERO);
+    assert_eq!(calls_retried.layer(service).oneshot(7).await, Err(Refused::NotReady));
+    assert_eq!(counts(), (2, 1), "nothing sent after the poll error");
 }
