@@ -338,7 +338,9 @@ impl RetryState {
         self.settle_as::<true, false, T, E, P, D, W, N>(site, outcome, on, now, view)
     }
 
-    /// [`Self::settle`] with the failure paths inlined, for the drivers' loops.
+    /// [`Self::settle`] with the failure paths inlined, for a driver's loop
+    /// that keeps its state in registers (the sync caller's: see
+    /// `AttemptArg::INLINE_FAILURE`).
     #[allow(clippy::inline_always)] // as `settle`
     #[inline(always)]
     pub(crate) fn settle_inlined<T, E, P, D, W, N>(
@@ -579,8 +581,8 @@ impl RetryState {
         let known_wait = wait_from_on.or_else(|| known_backoff(site.policy).map(WaitNanos::new));
         // One derived number says "soft, no budget" and holds the timeout,
         // and one comparison checks both spans, unmasked and unsaturated
-        // (callgrind, sync retry3 with the default 45 s timeout: caller 527
-        // -> 383 instructions, `#[retry]` 420 -> 363). It can only send a
+        // (callgrind, sync retry3 with the default 45 s timeout: `#[retry]`
+        // 420 -> 363 instructions, `retry_context` 529 -> 385). It can only send a
         // retry on to `schedule`'s exact check, never let one through that
         // the exact check refuses: `a | b` is at least `a` and at least `b`
         // (a retry past half the timeout may take the exact path), the bits
@@ -905,12 +907,15 @@ mod tests {
     #[test]
     fn the_timed_fast_path_stops_where_the_exact_check_does() {
         // Waits known without computing (`wait_max = 0`, a wait from `on`),
-        // no budget, soft: the check `after_timed_failure` makes alone.
+        // no budget, soft: the fast check `timed_failure` makes, where
+        // nothing observes retries (here the default hooks of all features
+        // may, and `schedule` decides; `faults/clocks.rs` runs both and
+        // asserts they agree).
         let policy =
             RetryPolicy::new().attempts(None).timeout(Duration::from_secs(1)).wait_max(Duration::ZERO);
         let asks_400ms = |(): &()| Duration::from_millis(400);
-        // Readings relative to an instant an hour from now: `at(-5_000)` is
-        // 5 s before it.
+        // Readings relative to an instant an hour from now, in nanoseconds:
+        // `at(-5_000_000_000)` is 5 s before it.
         let origin = std::time::Instant::now() + Duration::from_secs(3600);
         let at = |nanos: i64| {
             let offset = Duration::from_nanos(nanos.unsigned_abs());
