@@ -80,8 +80,44 @@ fn read_batch() {
     }
 }
 
+/// The four APIs' paths of one `mode` ("sync", "async"), from each API's
+/// `(untimed, default)` cases, in the order `#[retry]`, `retry_block!`,
+/// caller, `retry_context`: the attribute against `attribute_peer` (backon
+/// called from a fn, as `#[retry]` makes one), the others against `peer`,
+/// and the callers and `retry_context` also against `configured_peer`.
+fn paths_of<'a>(
+    mode: &str,
+    failures: u32,
+    attribute_peer: Batch<'a>,
+    peer: impl Fn() -> Batch<'a>,
+    configured_peer: impl Fn() -> Batch<'a>,
+    cases: [(Batch<'a>, Batch<'a>); 4],
+) -> Vec<Path<'a>> {
+    let kind = if failures == 0 { "success" } else { "retry3" };
+    let [attribute, block, caller, context] = cases;
+    let path = |api: &str, peer, configured_peer, (untimed, default): (Batch<'a>, Batch<'a>)| Path {
+        name: format!("{kind}, {mode}, {api}"),
+        failures,
+        peer,
+        configured_peer,
+        untimed,
+        default,
+    };
+    vec![
+        path("`#[retry]`", attribute_peer, None, attribute),
+        path("`retry_block!`", peer(), None, block),
+        path("caller", peer(), Some(configured_peer()), caller),
+        path("`retry_context`", peer(), Some(configured_peer()), context),
+    ]
+}
+
 fn sync_paths(left: &Cell<u32>, failures: u32) -> Vec<Path<'_>> {
     use backon::BlockingRetryable;
+    let builder = configured_backon();
+    let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO);
+    let untimed_caller = caller.timeout(None);
+    let context = stamina::retry_context(retryable).wait_max(Duration::ZERO);
+    let untimed_context = context.timeout(None);
     let peer = move || {
         batch(left, failures, move || {
             (|| operation(left))
@@ -93,62 +129,41 @@ fn sync_paths(left: &Cell<u32>, failures: u32) -> Vec<Path<'_>> {
                 .unwrap()
         })
     };
-    let builder = configured_backon();
     let configured_peer = move || {
-        Some(batch(left, failures, move || backon_notify_configured_operation_sync(builder, left).unwrap()))
+        batch(left, failures, move || backon_notify_configured_operation_sync(builder, left).unwrap())
     };
-    let caller = stamina::RetryingCaller::new().wait_max(Duration::ZERO);
-    let untimed_caller = caller.timeout(None);
-    let context = stamina::retry_context(retryable).wait_max(Duration::ZERO);
-    let untimed_context = context.timeout(None);
-    let kind = if failures == 0 { "success" } else { "retry3" };
-    vec![
-        Path {
-            name: format!("{kind}, sync, `#[retry]`"),
-            failures,
-            peer: batch(left, failures, move || backon_notify_operation_sync(left).unwrap()),
-            configured_peer: None,
-            untimed: batch(left, failures, move || retried_operation_no_timeout(left).unwrap()),
-            default: batch(left, failures, move || retried_operation(left).unwrap()),
-        },
-        Path {
-            name: format!("{kind}, sync, `retry_block!`"),
-            failures,
-            peer: peer(),
-            configured_peer: None,
-            untimed: batch(left, failures, move || {
-                stamina::retry_block!(on = retryable, wait_max = 0, timeout = None, |_attempt| operation(
-                    left
-                ))
+    let attribute = (
+        batch(left, failures, move || retried_operation_no_timeout(left).unwrap()),
+        batch(left, failures, move || retried_operation(left).unwrap()),
+    );
+    let block = (
+        batch(left, failures, move || {
+            stamina::retry_block!(on = retryable, wait_max = 0, timeout = None, |_attempt| operation(left))
                 .unwrap()
-            }),
-            default: batch(left, failures, move || {
-                stamina::retry_block!(on = retryable, wait_max = 0, |_attempt| operation(left)).unwrap()
-            }),
-        },
-        Path {
-            name: format!("{kind}, sync, caller"),
-            failures,
-            peer: peer(),
-            configured_peer: configured_peer(),
-            untimed: batch(left, failures, move || {
-                untimed_caller.call(retryable, || operation(left)).unwrap()
-            }),
-            default: batch(left, failures, move || caller.call(retryable, || operation(left)).unwrap()),
-        },
-        Path {
-            name: format!("{kind}, sync, `retry_context`"),
-            failures,
-            peer: peer(),
-            configured_peer: configured_peer(),
-            untimed: batch(left, failures, move || untimed_context.call(|_| operation(left)).unwrap()),
-            default: batch(left, failures, move || context.call(|_| operation(left)).unwrap()),
-        },
-    ]
+        }),
+        batch(left, failures, move || {
+            stamina::retry_block!(on = retryable, wait_max = 0, |_attempt| operation(left)).unwrap()
+        }),
+    );
+    let callers = (
+        batch(left, failures, move || untimed_caller.call(retryable, || operation(left)).unwrap()),
+        batch(left, failures, move || caller.call(retryable, || operation(left)).unwrap()),
+    );
+    let contexts = (
+        batch(left, failures, move || untimed_context.call(|_| operation(left)).unwrap()),
+        batch(left, failures, move || context.call(|_| operation(left)).unwrap()),
+    );
+    let attribute_peer = batch(left, failures, move || backon_notify_operation_sync(left).unwrap());
+    paths_of("sync", failures, attribute_peer, peer, configured_peer, [attribute, block, callers, contexts])
 }
 
 fn async_paths(left: &Cell<u32>, failures: u32) -> Vec<Path<'_>> {
     use backon::Retryable;
+    let builder = configured_backon();
+    let caller = stamina::AsyncRetryingCaller::new().wait_max(Duration::ZERO);
+    let untimed_caller = caller.timeout(None);
+    let context = stamina::retry_context(retryable).wait_max(Duration::ZERO);
+    let untimed_context = context.timeout(None);
     let peer = move || {
         batch(left, failures, move || {
             poll_once(
@@ -161,74 +176,41 @@ fn async_paths(left: &Cell<u32>, failures: u32) -> Vec<Path<'_>> {
             .unwrap()
         })
     };
-    let builder = configured_backon();
     let configured_peer = move || {
-        Some(batch(left, failures, move || {
-            poll_once(backon_notify_configured_operation(builder, left)).unwrap()
-        }))
+        batch(left, failures, move || poll_once(backon_notify_configured_operation(builder, left)).unwrap())
     };
-    let caller = stamina::AsyncRetryingCaller::new().wait_max(Duration::ZERO);
-    let untimed_caller = caller.timeout(None);
-    let context = stamina::retry_context(retryable).wait_max(Duration::ZERO);
-    let untimed_context = context.timeout(None);
-    let kind = if failures == 0 { "success" } else { "retry3" };
-    vec![
-        Path {
-            name: format!("{kind}, async, `#[retry]`"),
-            failures,
-            peer: batch(left, failures, move || poll_once(backon_notify_operation(left)).unwrap()),
-            configured_peer: None,
-            untimed: batch(left, failures, move || {
-                poll_once(retried_async_operation_no_timeout(left)).unwrap()
-            }),
-            default: batch(left, failures, move || poll_once(retried_async_operation(left)).unwrap()),
-        },
-        Path {
-            name: format!("{kind}, async, `retry_block!`"),
-            failures,
-            peer: peer(),
-            configured_peer: None,
-            untimed: batch(left, failures, move || {
-                poll_once(stamina::retry_block!(
-                    on = retryable,
-                    wait_max = 0,
-                    timeout = None,
-                    async |_attempt| async_operation(left).await
-                ))
-                .unwrap()
-            }),
-            default: batch(left, failures, move || {
-                poll_once(stamina::retry_block!(on = retryable, wait_max = 0, async |_attempt| {
-                    async_operation(left).await
-                }))
-                .unwrap()
-            }),
-        },
-        Path {
-            name: format!("{kind}, async, caller"),
-            failures,
-            peer: peer(),
-            configured_peer: configured_peer(),
-            untimed: batch(left, failures, move || {
-                poll_once(untimed_caller.call(retryable, || async_operation(left))).unwrap()
-            }),
-            default: batch(left, failures, move || {
-                poll_once(caller.call(retryable, || async_operation(left))).unwrap()
-            }),
-        },
-        Path {
-            name: format!("{kind}, async, `retry_context`"),
-            failures,
-            peer: peer(),
-            configured_peer: configured_peer(),
-            untimed: batch(left, failures, move || {
-                poll_once(untimed_context.call_async(|_| async_operation(left))).unwrap()
-            }),
-            default: batch(left, failures, move || {
-                poll_once(context.call_async(|_| async_operation(left))).unwrap()
-            }),
-        },
-    ]
+    let attribute = (
+        batch(left, failures, move || poll_once(retried_async_operation_no_timeout(left)).unwrap()),
+        batch(left, failures, move || poll_once(retried_async_operation(left)).unwrap()),
+    );
+    let block = (
+        batch(left, failures, move || {
+            poll_once(stamina::retry_block!(on = retryable, wait_max = 0, timeout = None, async |_attempt| {
+                async_operation(left).await
+            }))
+            .unwrap()
+        }),
+        batch(left, failures, move || {
+            poll_once(stamina::retry_block!(on = retryable, wait_max = 0, async |_attempt| {
+                async_operation(left).await
+            }))
+            .unwrap()
+        }),
+    );
+    let callers = (
+        batch(left, failures, move || {
+            poll_once(untimed_caller.call(retryable, || async_operation(left))).unwrap()
+        }),
+        batch(left, failures, move || poll_once(caller.call(retryable, || async_operation(left))).unwrap()),
+    );
+    let contexts = (
+        batch(left, failures, move || {
+            poll_once(untimed_context.call_async(|_| async_operation(left))).unwrap()
+        }),
+        batch(left, failures, move || poll_once(context.call_async(|_| async_operation(left))).unwrap()),
+    );
+    let attribute_peer = batch(left, failures, move || poll_once(backon_notify_operation(left)).unwrap());
+    paths_of("async", failures, attribute_peer, peer, configured_peer, [attribute, block, callers, contexts])
 }
 
 /// Nanoseconds per call of one batch.
