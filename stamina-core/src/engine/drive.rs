@@ -18,15 +18,6 @@ use crate::on::IntoDecision;
 /// callers, whose operations do not take one, so that they do not pay for
 /// computing it.
 pub(crate) trait AttemptArg {
-    /// Whether the sync driver inlines the failure paths into its loop
-    /// ([`RetryState::settle_inlined`]): measured per argument, since an
-    /// [`Attempt`] keeps more values live across the attempt's call.
-    /// Callgrind, sync retry3 with the default hooks: the caller (no
-    /// argument) 256 -> 230 instructions, its success 56 -> 58, and the
-    /// paired bench's wall time against backon with a `warn!` from 1.2 to
-    /// 0.95; `retry_context` (an `Attempt`) 258 -> 269, its success 61 -> 72.
-    const INLINE_FAILURE: bool;
-
     /// The argument for the attempt `state` is about to run, with the loop's
     /// `clock` for what reads one (an [`Attempt`]'s elapsed time). One method
     /// only: an attempt made without the loop's clock tells no elapsed time.
@@ -34,8 +25,6 @@ pub(crate) trait AttemptArg {
 }
 
 impl AttemptArg for Attempt {
-    const INLINE_FAILURE: bool = false;
-
     #[inline]
     fn for_attempt_at(state: &RetryState, policy: &RetryPolicy, clock: fn() -> super::Stamp) -> Self {
         state.attempt_at(policy, clock)
@@ -43,8 +32,6 @@ impl AttemptArg for Attempt {
 }
 
 impl AttemptArg for () {
-    const INLINE_FAILURE: bool = true;
-
     #[inline]
     fn for_attempt_at(_: &RetryState, _: &RetryPolicy, _: fn() -> super::Stamp) -> Self {}
 }
@@ -136,6 +123,16 @@ impl<T, E> Report<T, E> for WithOutcome {
 /// (a reference to a predicate is one too). `view` shows the errors to hooks:
 /// `NoErrorView`, or the runtime API's `DynErrorView` (`.with_dyn_error()`);
 /// a zero-sized value either way.
+///
+/// The failure paths are inlined into the loop
+/// ([`RetryState::settle_inlined`]), so that a retry makes no call but the
+/// attempt's. Callgrind, sync retry3 with the default hooks: the caller 256
+/// -> 230 instructions, its success 56 -> 58; `retry_context` 258 -> 230,
+/// its success 61 -> 58, once the [`Attempt`] its blocks ignore costs
+/// nothing (see `policy::backoff_nanos`). The paired bench, over eight code
+/// layouts: sync retry3 0.80 -> 0.86 of backon with a `warn!` for the caller,
+/// 1.11 -> 0.85 for `retry_context`, and their success paths 0.76 -> 0.77
+/// and 0.84 -> 0.77.
 #[inline]
 pub(crate) fn run_sync<T, E, P, D, A, F, W, R>(site: Site<'_>, on: P, view: W, _: R, mut op: F) -> R::Output
 where
@@ -151,12 +148,7 @@ where
     let mut state = RetryState::new(site.policy, || R::start(started, super::clock::coarse_stamp));
     loop {
         let outcome = op(A::for_attempt_at(&state, site.policy, super::clock::coarse_stamp));
-        let settled = if A::INLINE_FAILURE {
-            state.settle_inlined(site, outcome, &on, super::clock::coarse_stamp, view)
-        } else {
-            state.settle(site, outcome, &on, super::clock::coarse_stamp, view)
-        };
-        match settled {
+        match state.settle_inlined(site, outcome, &on, super::clock::coarse_stamp, view) {
             Settled::Done(result) => return R::end(started, &state, result, super::clock::coarse_stamp),
             Settled::Wait(pause) => pause.sleep_sync(),
         }

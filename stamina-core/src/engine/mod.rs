@@ -45,10 +45,10 @@
 //! failure needs and calls nothing but the predicate, so it saves no
 //! registers; the rest (backoff, timeout, hooks) is in `schedule`, called last
 //! (callgrind: 57 -> 37 instructions per failure, as many as backon's). The
-//! sync caller's loop inlines it instead ([`RetryState::settle_inlined`]),
-//! keeping its state in registers between failures; the other loops keep it
-//! out of line, where inlining lengthened their success paths (measured in
-//! `stamina/benches/README.md`).
+//! sync driver's loop (the callers' and `retry_context`'s) inlines it instead
+//! ([`RetryState::settle_inlined`]), so that a retry makes no call but the
+//! attempt's; the other loops keep it out of line, where inlining lengthened
+//! their success paths (measured in `stamina/benches/README.md`).
 
 mod clock;
 mod drive;
@@ -338,9 +338,8 @@ impl RetryState {
         self.settle_as::<true, false, T, E, P, D, W, N>(site, outcome, on, now, view)
     }
 
-    /// [`Self::settle`] with the failure paths inlined, for a driver's loop
-    /// that keeps its state in registers (the sync caller's: see
-    /// `AttemptArg::INLINE_FAILURE`).
+    /// [`Self::settle`] with the failure paths inlined, for the sync driver's
+    /// loop (see `run_sync`).
     #[allow(clippy::inline_always)] // as `settle`
     #[inline(always)]
     pub(crate) fn settle_inlined<T, E, P, D, W, N>(
