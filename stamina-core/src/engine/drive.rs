@@ -123,16 +123,6 @@ impl<T, E> Report<T, E> for WithOutcome {
 /// (a reference to a predicate is one too). `view` shows the errors to hooks:
 /// `NoErrorView`, or the runtime API's `DynErrorView` (`.with_dyn_error()`);
 /// a zero-sized value either way.
-///
-/// The failure paths are inlined into the loop
-/// ([`RetryState::settle_inlined`]), so that a retry makes no call but the
-/// attempt's. Callgrind, sync retry3 with the default hooks: the caller 256
-/// -> 230 instructions, its success 56 -> 58; `retry_context` 258 -> 230,
-/// its success 61 -> 58, once the [`Attempt`] its blocks ignore costs
-/// nothing (see `policy::backoff_nanos`). The paired bench, over eight code
-/// layouts: sync retry3 0.80 -> 0.86 of backon with a `warn!` for the caller,
-/// 1.11 -> 0.85 for `retry_context`, and their success paths 0.76 -> 0.77
-/// and 0.84 -> 0.77.
 #[inline]
 pub(crate) fn run_sync<T, E, P, D, A, F, W, R>(site: Site<'_>, on: P, view: W, _: R, mut op: F) -> R::Output
 where
@@ -148,7 +138,7 @@ where
     let mut state = RetryState::new(site.policy, || R::start(started, super::clock::coarse_stamp));
     loop {
         let outcome = op(A::for_attempt_at(&state, site.policy, super::clock::coarse_stamp));
-        match state.settle_inlined(site, outcome, &on, super::clock::coarse_stamp, view) {
+        match state.settle(site, outcome, &on, super::clock::coarse_stamp, view) {
             Settled::Done(result) => return R::end(started, &state, result, super::clock::coarse_stamp),
             Settled::Wait(pause) => pause.sleep_sync(),
         }

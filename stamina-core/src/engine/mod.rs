@@ -41,14 +41,14 @@
 //! | [`Pause`] | the wait as inverted nanoseconds in a `NonZeroU64`, and the hooks' guards | 16 B, and `Option<Pause>` too | returned in two registers after every failure (perf: a stall when it went through memory) | `pause::tests::a_pause_is_two_words` |
 //! | [`Sleeping`] | the sleeper's future, boxed | 16 B | a tokio `Sleep` is 112 B, which every retried future would carry for a wait of milliseconds; zero waits allocate nothing | `pause::tests::a_pause_is_two_words`, `tests/` allocation tests |
 //!
-//! After a failure, [`RetryState::after_failure`] makes the checks every
-//! failure needs and calls nothing but the predicate, so it saves no
-//! registers; the rest (backoff, timeout, hooks) is in `schedule`, called last
-//! (callgrind: 57 -> 37 instructions per failure, as many as backon's). The
-//! sync driver's loop (the callers' and `retry_context`'s) inlines it instead
-//! ([`RetryState::settle_inlined`]), so that a retry makes no call but the
-//! attempt's; the other loops keep it out of line, where inlining lengthened
-//! their success paths (measured in `stamina/benches/README.md`).
+//! After a failure, the checks every failure needs (the switches, the
+//! predicate, the attempt limit) and a retry that nothing observes are inlined
+//! into the loop ([`RetryState::settle`]), so that such a retry makes no call
+//! but the predicate's and the attempt's; the rest (backoff, timeout, budget,
+//! hooks) is in `schedule`, out of line. Measured over eight code layouts in
+//! `stamina/benches/README.md`: sync retry3 with the default hooks went from
+//! 1.03 to 1.11 of backon with a `warn!` to 0.62 to 0.85 when the failure paths
+//! left their own functions, and no success path got slower.
 
 mod clock;
 mod drive;
@@ -335,29 +335,7 @@ impl RetryState {
         D: IntoDecision,
         N: FnOnce() -> Stamp,
     {
-        self.settle_as::<true, false, T, E, P, D, W, N>(site, outcome, on, now, view)
-    }
-
-    /// [`Self::settle`] with the failure paths inlined, for the sync driver's
-    /// loop (see `run_sync`).
-    #[allow(clippy::inline_always)] // as `settle`
-    #[inline(always)]
-    pub(crate) fn settle_inlined<T, E, P, D, W, N>(
-        &mut self,
-        site: Site<'_>,
-        outcome: Result<T, E>,
-        on: &P,
-        now: N,
-        view: W,
-    ) -> Settled<T, E>
-    where
-        E: Debug,
-        W: ErrorView<E>,
-        P: Fn(&E) -> D,
-        D: IntoDecision,
-        N: FnOnce() -> Stamp,
-    {
-        self.settle_as::<true, true, T, E, P, D, W, N>(site, outcome, on, now, view)
+        self.settle_as::<true, T, E, P, D, W, N>(site, outcome, on, now, view)
     }
 
     /// [`Self::settle`] for a loop whose policy has no timeout, which the
@@ -384,15 +362,14 @@ impl RetryState {
         N: FnOnce() -> Stamp,
     {
         debug_assert!(site.policy.get_timeout().is_none(), "`settle_untimed` with a timeout");
-        self.settle_as::<false, false, T, E, P, D, W, N>(site, outcome, on, now, view)
+        self.settle_as::<false, T, E, P, D, W, N>(site, outcome, on, now, view)
     }
 
-    /// The settles: `MAY_BE_TIMED` false leaves out the branch on the start,
-    /// `INLINE_FAILURE` true inlines the failure paths.
+    /// Both settles: `MAY_BE_TIMED` false leaves out the branch on the start.
     #[allow(clippy::inline_always)] // as `settle`
     #[inline(always)]
     #[allow(clippy::needless_pass_by_value)]
-    fn settle_as<const MAY_BE_TIMED: bool, const INLINE_FAILURE: bool, T, E, P, D, W, N>(
+    fn settle_as<const MAY_BE_TIMED: bool, T, E, P, D, W, N>(
         &mut self,
         site: Site<'_>,
         outcome: Result<T, E>,
@@ -430,15 +407,9 @@ impl RetryState {
                 // attempts are used up) reads it too, once per call. Without a
                 // timeout the start is never stamped, and nothing is read.
                 let pause = if MAY_BE_TIMED && self.start.timed().is_some() {
-                    if INLINE_FAILURE {
-                        self.timed_failure(site, &error, on, now(), PhantomData::<N>, &view)
-                    } else {
-                        self.after_timed_failure(site, &error, on, now(), PhantomData::<N>, &view)
-                    }
-                } else if INLINE_FAILURE {
-                    self.failure(site, &error, on, now, &view)
+                    self.timed_failure(site, &error, on, now(), PhantomData::<N>, &view)
                 } else {
-                    self.after_failure(site, &error, on, now, &view)
+                    self.failure(site, &error, on, now, &view)
                 };
                 match pause {
                     Some(pause) => Settled::Wait(pause),
@@ -473,31 +444,8 @@ impl RetryState {
     /// attempt limit. A retry whose wait is known without computing (testing
     /// mode, `wait_max = 0`, a wait from `on`), with no clock to read and
     /// nothing observing it (no hook, or only built-in log sinks nothing
-    /// listens to, and no recorder), ends here too. Everything else goes on in
-    /// [`Self::schedule`], called last: nothing here is needed after a call, so
-    /// this function saves and restores no registers (callgrind, retry3 without
-    /// a timeout: 57 -> 37 instructions per failure, as many as backon's
-    /// `next()`).
-    #[inline(never)]
-    fn after_failure<E, P, D, W>(
-        &mut self,
-        site: Site<'_>,
-        error: &E,
-        on: &P,
-        now: impl FnOnce() -> Stamp,
-        view: &W,
-    ) -> Option<Pause>
-    where
-        E: Debug,
-        W: ErrorView<E>,
-        P: Fn(&E) -> D,
-        D: IntoDecision,
-    {
-        self.failure(site, error, on, now, view)
-    }
-
-    /// [`Self::after_failure`]'s body, for the loops that inline it
-    /// ([`Self::settle_inlined`]).
+    /// listens to, and no recorder), ends here too, in the loop's own code.
+    /// Everything else goes on in [`Self::schedule`], called last, out of line.
     #[allow(clippy::inline_always)] // the point
     #[inline(always)]
     fn failure<E, P, D, W>(
@@ -530,37 +478,15 @@ impl RetryState {
         self.schedule(site, known_wait, decision.charge(), error, now, view)
     }
 
-    /// [`Self::after_failure`] for a loop with a timeout, the clock read at
-    /// `now` (`N` is the loop's clock, only for its type: see
-    /// [`Self::settle_untimed`]): a retry with a known wait, nothing observing
-    /// it, no budget, and Python's soft timeout not reached ends here, with no
-    /// call; everything else (a strict deadline's checks, the timeout's
-    /// give-up) goes on in [`Self::schedule`].
-    #[inline(never)]
-    #[allow(clippy::too_many_arguments)] // the failure, spelled out, as `schedule`'s
-    fn after_timed_failure<E, P, D, W, N>(
-        &mut self,
-        site: Site<'_>,
-        error: &E,
-        on: &P,
-        now: Stamp,
-        clock: PhantomData<N>,
-        view: &W,
-    ) -> Option<Pause>
-    where
-        E: Debug,
-        W: ErrorView<E>,
-        P: Fn(&E) -> D,
-        D: IntoDecision,
-    {
-        self.timed_failure(site, error, on, now, clock, view)
-    }
-
-    /// [`Self::after_timed_failure`]'s body, for the loops that inline it
-    /// ([`Self::settle_inlined`]).
+    /// [`Self::failure`] for a loop with a timeout, the clock read at `now`: a
+    /// retry with a known wait, nothing observing it, no budget, and Python's
+    /// soft timeout not reached ends here, in the loop's own code; everything
+    /// else (a strict deadline's checks, the timeout's give-up) goes on in
+    /// [`Self::schedule`]. `N` is the loop's clock, only for its type: it keeps
+    /// `schedule`'s code apart per loop (see [`Self::settle_untimed`]).
     #[allow(clippy::inline_always)] // the point
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)] // as `after_timed_failure`
+    #[allow(clippy::too_many_arguments)] // the failure, spelled out, as `schedule`'s
     fn timed_failure<E, P, D, W, N>(
         &mut self,
         site: Site<'_>,
@@ -651,7 +577,7 @@ impl RetryState {
         Some((start.nanos_to(now).max(self.waited_nanos & WAITED_MASK), saturating_nanos(timeout)))
     }
 
-    /// The rest of [`Self::after_failure`]: the backoff, the timeout, the
+    /// The rest of [`Self::failure`]: the backoff, the timeout, the
     /// budget, the hooks and the recorder.
     #[inline(never)]
     #[allow(clippy::too_many_arguments)] // the failure, spelled out: nothing to build on the caller's side
