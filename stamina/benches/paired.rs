@@ -28,7 +28,9 @@
 //!
 //! Run: `cargo bench -p stamina --bench paired` (about a second); `--
 //! --rounds=N` for more rounds (default 2000), `-- --only=TEXT` for the paths
-//! whose name contains it (`--only="retry3, sync"`).
+//! whose name contains it (`--only="retry3, sync"`). One build's ratios move
+//! with where the linker put each function; `stamina/benches/layouts.sh` runs
+//! this bench over eight layouts, and is what the performance notes quote.
 
 mod support;
 
