@@ -448,7 +448,7 @@ impl RetryState {
     /// nothing observing it (no hook, or only built-in log sinks nothing
     /// listens to, and no recorder), ends here too, in the loop's own code.
     /// Everything else goes on in [`Self::schedule`], called last, out of line.
-    #[allow(clippy::inline_always)] // the point
+    #[allow(clippy::inline_always)] // a retry that needs nothing more makes no call (module docs)
     #[inline(always)]
     fn failure<E, P, D, W>(
         &mut self,
@@ -486,7 +486,7 @@ impl RetryState {
     /// else (a strict deadline's checks, the timeout's give-up) goes on in
     /// [`Self::schedule`]. `N` is the loop's clock, only for its type: it keeps
     /// `schedule`'s code apart per loop (see [`Self::settle_untimed`]).
-    #[allow(clippy::inline_always)] // the point
+    #[allow(clippy::inline_always)] // a retry that needs nothing more makes no call (module docs)
     #[inline(always)]
     #[allow(clippy::too_many_arguments)] // the failure, spelled out, as `schedule`'s
     fn timed_failure<E, P, D, W, N>(
