@@ -74,14 +74,17 @@ fn integer_backoff(policy: &RetryPolicy, attempt: u32, jitter_nanos: u64, cap: u
     Some(total.map_or(cap, |total| total.min(cap)))
 }
 
-/// `base^exponent`, `None` past `u64::MAX`: `u64::checked_pow`, whose loop
-/// runs as long as the exponent has bits, in at most six rounds (an exponent
-/// of 64 or more overflows any base of 2 or more), which the compiler unrolls
-/// into straight code that it can drop when the result is not used.
+/// `base^exponent`, `None` past `u64::MAX`: what `u64::checked_pow` gives,
+/// with its loop bounded to six rounds (past 0 and 1, an exponent of 64 or
+/// more overflows any base), which the compiler unrolls into straight code
+/// that it can drop when the result is not used.
 #[inline]
 fn checked_power(base: u32, exponent: u32) -> Option<u64> {
-    if base <= 1 {
-        return Some(u64::from(base));
+    if exponent == 0 || base == 1 {
+        return Some(1);
+    }
+    if base == 0 {
+        return Some(0);
     }
     if exponent >= 64 {
         return None;
@@ -197,7 +200,7 @@ mod tests {
 
     #[test]
     fn the_unrolled_power_is_checked_pow() {
-        for base in 1..=40u32 {
+        for base in 0..=40u32 {
             for exponent in 0..200 {
                 assert_eq!(
                     checked_power(base, exponent),
@@ -207,8 +210,13 @@ mod tests {
             }
         }
         for exponent in [u32::MAX, 1 << 31, 64, 63] {
-            assert_eq!(checked_power(2, exponent), 2u64.checked_pow(exponent));
-            assert_eq!(checked_power(1, exponent), Some(1));
+            for base in [0, 1, 2, u32::MAX] {
+                assert_eq!(
+                    checked_power(base, exponent),
+                    u64::from(base).checked_pow(exponent),
+                    "{base}^{exponent}"
+                );
+            }
         }
     }
 
